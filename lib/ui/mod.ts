@@ -1,0 +1,9 @@
+/**
+ * Rendering the event stream for people: plain lines, JSON lines and a live terminal dashboard.
+ *
+ * @module
+ */
+export * from "./ansi.ts";
+export * from "./plain.ts";
+export * from "./dashboard.ts";
+export * from "./terminal.ts";

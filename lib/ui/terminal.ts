@@ -1,0 +1,154 @@
+/**
+ * Turns the event stream into terminal output in one of three modes: `json` (exactly one JSON event
+ * per line), `plain` (one `[role round=N] …` line per event) and `live` (a redrawn dashboard).
+ * `auto` picks live on a TTY and plain otherwise.
+ *
+ * @module
+ */
+import type { Event, EventSink } from "../schemas/events.ts";
+import { colorEnabled } from "./ansi.ts";
+import {
+  createDashboardState,
+  type DashboardState,
+  reduceDashboard,
+  renderDashboard,
+} from "./dashboard.ts";
+import { formatPlainEvent } from "./plain.ts";
+
+/** UI modes accepted by every command's `--ui` flag. */
+export const UI_MODES: readonly ["auto", "live", "plain", "json"] = [
+  "auto",
+  "live",
+  "plain",
+  "json",
+];
+/** A UI mode. */
+export type UiMode = typeof UI_MODES[number];
+
+/** Options for {@linkcode createTerminalSink}. */
+export interface TerminalSinkOptions {
+  /** Writes text to the output. @default synchronous write to stdout */
+  write?: (text: string) => void;
+  /** Whether the output is a terminal. @default Deno.stdout.isTerminal() */
+  isTTY?: boolean;
+  /** Terminal width. @default Deno.consoleSize().columns, or 80 */
+  columns?: number;
+  /** Title of the live dashboard. @default "autoconstitution" */
+  title?: string;
+  /** Minimum milliseconds between live redraws. @default 80 */
+  frameMs?: number;
+}
+
+/** A sink plus a `close()` that flushes the final frame. */
+export interface TerminalSink {
+  /** Receives events. */
+  onEvent: EventSink;
+  /** Draws the final state (live mode) and stops redrawing. */
+  close(): void;
+  /** The live state (for tests); undefined in other modes. */
+  state?: DashboardState;
+}
+
+const encoder = new TextEncoder();
+function stdoutWrite(text: string): void {
+  const bytes = encoder.encode(text);
+  let off = 0;
+  while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
+}
+
+function stdoutIsTTY(): boolean {
+  try {
+    return Deno.stdout.isTerminal();
+  } catch {
+    return false;
+  }
+}
+
+function terminalColumns(): number {
+  try {
+    return Deno.consoleSize().columns || 80;
+  } catch {
+    return 80;
+  }
+}
+
+/**
+ * Resolves `auto` to `live` on a TTY and `plain` otherwise.
+ *
+ * @param mode The requested mode.
+ * @param isTTY Whether the output is a terminal.
+ * @returns A concrete mode.
+ *
+ * @example
+ * ```ts
+ * import { resolveUiMode } from "./terminal.ts";
+ * if (resolveUiMode("auto", false) !== "plain") throw new Error();
+ * ```
+ */
+export function resolveUiMode(mode: UiMode, isTTY: boolean): Exclude<UiMode, "auto"> {
+  if (mode !== "auto") return mode;
+  return isTTY ? "live" : "plain";
+}
+
+/**
+ * Creates a sink that renders events to a terminal or pipe.
+ *
+ * @param mode `auto`, `live`, `plain` or `json`.
+ * @param options Output function, TTY flag, width, title.
+ * @returns The sink and its `close()`.
+ *
+ * @example JSON lines
+ * ```ts
+ * import { createTerminalSink } from "./terminal.ts";
+ * const out: string[] = [];
+ * const sink = createTerminalSink("json", { write: (t) => out.push(t), isTTY: false });
+ * sink.onEvent({ type: "log", t: 1, level: "info", message: "hi" });
+ * sink.close();
+ * if (JSON.parse(out[0]).message !== "hi") throw new Error();
+ * ```
+ */
+export function createTerminalSink(mode: UiMode, options: TerminalSinkOptions = {}): TerminalSink {
+  const write = options.write ?? stdoutWrite;
+  const isTTY = options.isTTY ?? stdoutIsTTY();
+  const concrete = resolveUiMode(mode, isTTY);
+  if (concrete === "json") {
+    return { onEvent: (e) => write(JSON.stringify(e) + "\n"), close: () => {} };
+  }
+  if (concrete === "plain") {
+    return {
+      onEvent: (e) => {
+        const line = formatPlainEvent(e);
+        if (line !== null) write(line + "\n");
+      },
+      close: () => {},
+    };
+  }
+  const state = createDashboardState(options.title ?? "autoconstitution");
+  const color = colorEnabled(isTTY);
+  const frameMs = options.frameMs ?? 80;
+  let lastLines = 0;
+  let lastDraw = 0;
+  let closed = false;
+  const draw = () => {
+    const width = options.columns ?? terminalColumns();
+    const frame = renderDashboard(state, { width, color });
+    // Move up over the previous frame, clear it, draw the new one.
+    const up = lastLines > 0 ? `\x1b[${lastLines}F` : "";
+    write(`${up}\x1b[J${frame}\n`);
+    lastLines = frame.split("\n").length;
+    lastDraw = Date.now();
+  };
+  return {
+    state,
+    onEvent: (e: Event) => {
+      if (closed) return;
+      reduceDashboard(state, e);
+      if (Date.now() - lastDraw >= frameMs || e.type === "item_end" || e.type === "run_end") draw();
+    },
+    close: () => {
+      if (closed) return;
+      draw();
+      closed = true;
+    },
+  };
+}
