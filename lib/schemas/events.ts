@@ -8,7 +8,10 @@ import { z } from "zod";
 import { CritiqueSchema, RatchetDecisionSchema, ScoreSchema, VerdictSchema } from "./trace.ts";
 import { UsageSchema } from "./chat.ts";
 
-const base = { t: z.number().describe("milliseconds since the epoch"), itemId: z.string().optional() };
+const base = {
+  t: z.number().describe("milliseconds since the epoch"),
+  itemId: z.string().optional(),
+};
 
 /** Every event the library emits, discriminated by `type`. */
 export const EventSchema = z.discriminatedUnion("type", [
@@ -49,7 +52,12 @@ export const EventSchema = z.discriminatedUnion("type", [
     critiques: z.array(CritiqueSchema),
   }),
   z.object({ ...base, type: z.literal("revision"), round: z.number().int(), text: z.string() }),
-  z.object({ ...base, type: z.literal("verdict"), round: z.number().int(), verdict: VerdictSchema }),
+  z.object({
+    ...base,
+    type: z.literal("verdict"),
+    round: z.number().int(),
+    verdict: VerdictSchema,
+  }),
   z.object({ ...base, type: z.literal("score"), round: z.number().int(), score: ScoreSchema }),
   z.object({
     ...base,
