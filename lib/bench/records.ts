@@ -1,0 +1,55 @@
+/**
+ * The per-item result record of a benchmark (`items.jsonl`): one row per item × arm × seed.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** One item × arm × seed result. Scores always come from the hidden tests. */
+export const ItemResultSchema = z.object({
+  id: z.string(),
+  arm: z.string(),
+  seed: z.number().int(),
+  /** Hidden-test score of the arm's final answer, in [0, 1]. */
+  score: z.number().min(0).max(1),
+  /** All hidden tests passed. */
+  passed: z.boolean(),
+  /** Hidden-test score of the arm's first answer (round 0), for before/after plots. */
+  initialScore: z.number().min(0).max(1),
+  /** Revision rounds run (0 for baseline). */
+  rounds: z.number().int().nonnegative(),
+  /** LLM calls made (all roles). */
+  calls: z.number().int().nonnegative(),
+  /** Student calls made (the budget a best-of-n control matches). */
+  studentCalls: z.number().int().nonnegative(),
+  /** Tokens in + out. */
+  tokens: z.number().int().nonnegative(),
+  /** Why the loop stopped. */
+  stopReason: z.string(),
+  /** Set when the item failed (infrastructure error); score is then 0. */
+  error: z.string().optional(),
+  /** Wall time in milliseconds. */
+  ms: z.number().nonnegative(),
+  /** Trace id in `traces.jsonl`, for loops. */
+  traceId: z.string().optional(),
+  /** True when the authors were simulated. */
+  simulated: z.boolean(),
+});
+/** One item × arm × seed result. */
+export type ItemResult = z.infer<typeof ItemResultSchema>;
+
+/**
+ * The journal key of a unit of work.
+ *
+ * @param r A record (or its id, arm, seed).
+ * @returns `"<arm>\u0000<seed>\u0000<id>"`.
+ *
+ * @example
+ * ```ts
+ * import { resultKey } from "./records.ts";
+ * if (resultKey({ id: "a", arm: "b", seed: 1 }) === resultKey({ id: "a", arm: "b", seed: 2 })) throw new Error();
+ * ```
+ */
+export function resultKey(r: { id: string; arm: string; seed: number }): string {
+  return `${r.arm}\u0000${r.seed}\u0000${r.id}`;
+}
