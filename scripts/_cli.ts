@@ -1,0 +1,185 @@
+/**
+ * Shared plumbing for the command-line scripts: flag parsing with `node:util`, exit codes, error
+ * mapping, Ctrl-C handling. Commands stay thin callers of `mod.ts`.
+ *
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { InputError } from "../lib/util/jsonl.ts";
+import { ProviderError } from "../lib/providers/types.ts";
+
+/** Exit codes shared by every command. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3, interrupted: 130 } as const;
+
+/** Bad usage or bad input: exit 2 with the message. */
+export class UsageError extends Error {
+  /** @param message What is wrong, naming the flag, file, line or field. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** An explicitly requested provider is unavailable: exit 3. */
+export class UnavailableError extends Error {
+  /** @param message Which provider and why. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UnavailableError";
+  }
+}
+
+/** Options of parseArgs, minus what we fix. */
+export type FlagSpec = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * Parses flags strictly; unknown flags and missing values become a UsageError.
+ *
+ * @param args Command-line arguments after the command name.
+ * @param options The flag specification.
+ * @returns Parsed values and positionals.
+ */
+export function parseFlags<T extends FlagSpec>(
+  args: string[],
+  options: T,
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options,
+      strict: true,
+      allowPositionals: true,
+    });
+    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/**
+ * Reads an integer flag with bounds.
+ *
+ * @param values Parsed flags.
+ * @param name Flag name.
+ * @param fallback Default.
+ * @param min Smallest allowed value.
+ * @returns The integer.
+ */
+export function intFlag(
+  values: Record<string, unknown>,
+  name: string,
+  fallback: number,
+  min = 0,
+): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    throw new UsageError(`--${name} must be an integer ≥ ${min}: current value is ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+/**
+ * Reads a float flag within [min, max].
+ *
+ * @param values Parsed flags.
+ * @param name Flag name.
+ * @param fallback Default.
+ * @param min Smallest allowed value.
+ * @param max Largest allowed value.
+ * @returns The number.
+ */
+export function numberFlag(
+  values: Record<string, unknown>,
+  name: string,
+  fallback: number,
+  min = -Infinity,
+  max = Infinity,
+): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a number in [${min}, ${max}]: current value is ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+/**
+ * Reads a flag that must be one of a fixed set.
+ *
+ * @param values Parsed flags.
+ * @param name Flag name.
+ * @param allowed The allowed values.
+ * @param fallback Default.
+ * @returns The value.
+ */
+export function enumFlag<T extends string>(
+  values: Record<string, unknown>,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  if (!allowed.includes(raw as T)) {
+    throw new UsageError(`--${name} must be one of ${allowed.join("|")}: current value is ${JSON.stringify(raw)}`);
+  }
+  return raw as T;
+}
+
+/** Writes a line to stderr (diagnostics never go to stdout, which may carry JSON lines). */
+export function warn(text: string): void {
+  const bytes = new TextEncoder().encode(text.endsWith("\n") ? text : text + "\n");
+  let off = 0;
+  while (off < bytes.length) off += Deno.stderr.writeSync(bytes.subarray(off));
+}
+
+/**
+ * Runs a command body, maps errors to exit codes, and installs a Ctrl-C handler that aborts the
+ * returned signal (a second Ctrl-C exits at once).
+ *
+ * @param body The command, given an abort signal; returns its exit code.
+ * @returns Never: exits the process.
+ */
+export async function runCommand(body: (signal: AbortSignal) => Promise<number>): Promise<never> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) Deno.exit(EXIT.interrupted);
+    warn("\ninterrupted: finishing the current step and flushing outputs (Ctrl-C again to quit now)");
+    controller.abort(new DOMException("interrupted", "AbortError"));
+  };
+  try {
+    Deno.addSignalListener("SIGINT", onSigint);
+  } catch { /* signals unsupported */ }
+  let code: number;
+  try {
+    code = await body(controller.signal);
+    if (controller.signal.aborted) code = EXIT.interrupted;
+  } catch (error) {
+    code = exitCodeFor(error, controller.signal);
+    warn(`error: ${(error as Error).message ?? String(error)}`);
+  }
+  Deno.exit(code);
+}
+
+/**
+ * Maps an error to the CLI's exit code.
+ *
+ * @param error Anything thrown.
+ * @param signal The run's abort signal.
+ * @returns The exit code.
+ */
+export function exitCodeFor(error: unknown, signal?: AbortSignal): number {
+  if (signal?.aborted) return EXIT.interrupted;
+  if (error instanceof UsageError || error instanceof InputError) return EXIT.usage;
+  if (error instanceof UnavailableError) return EXIT.unavailable;
+  if (error instanceof ProviderError && ["auth", "connection", "not_found"].includes(error.kind)) {
+    return EXIT.unavailable;
+  }
+  if (error instanceof Error && error.name === "ConstitutionError") return EXIT.usage;
+  return EXIT.failed;
+}
