@@ -1,0 +1,157 @@
+/**
+ * Options every plot builder shares (title, SIMULATED flag, size) and the helpers that turn them
+ * into Vega-Lite top-level properties.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { TopLevelSpec } from "vega-lite";
+
+/** One layer of a layered Vega-Lite spec (derived from `TopLevelSpec`). */
+export type VlLayer = Extract<TopLevelSpec, { layer: unknown }>["layer"][number];
+/** A Vega-Lite encoding block of a unit spec (derived from `TopLevelSpec`). */
+export type VlEncoding = NonNullable<Extract<TopLevelSpec, { mark: unknown }>["encoding"]>;
+/** A tooltip list of a Vega-Lite encoding. */
+export type VlTooltip = Extract<NonNullable<VlEncoding["tooltip"]>, unknown[]>;
+
+/** The `$schema` every builder puts on its spec (what vega-lite 6 documents as the default). */
+export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+
+/** The subtitle line added when `simulated` is set. */
+export const SIMULATED_SUBTITLE = "SIMULATED data — not measured on real model outputs";
+
+/** Options shared by every plot builder. */
+export interface PlotOptions {
+  /** Chart title. @default a per-chart default, e.g. "Paired Δ per arm" */
+  title?: string;
+  /** Subtitle line under the title. @default undefined */
+  subtitle?: string;
+  /**
+   * Marks the chart as made from simulated data: the title is prefixed with "SIMULATED: " and a
+   * {@linkcode SIMULATED_SUBTITLE} line is added, so a figure can never pass for a measurement.
+   * @default false
+   */
+  simulated?: boolean;
+  /** Width of the plotting area (of each facet) in pixels. @default a per-chart default */
+  width?: number;
+  /** Height of the plotting area (of each facet) in pixels. @default a per-chart default */
+  height?: number;
+}
+
+/** The zod schema of {@linkcode PlotOptions}, used to reject bad options early. */
+export const PlotOptionsSchema = z.object({
+  title: z.string().optional(),
+  subtitle: z.string().optional(),
+  simulated: z.boolean().optional(),
+  width: z.number().positive().optional(),
+  height: z.number().positive().optional(),
+});
+
+/** The title block of a top-level spec. */
+export type TitleBlock = { text: string; subtitle?: string | string[] };
+
+/**
+ * Builds the title block: the given or default title, with the SIMULATED marks when asked.
+ *
+ * @param options Plot options (title, subtitle, simulated).
+ * @param defaultTitle Title used when `options.title` is not set.
+ * @returns A Vega-Lite title object.
+ *
+ * @example A simulated chart says so twice
+ * ```ts
+ * import { titleBlock } from "./plot_options.ts";
+ * const t = titleBlock({ simulated: true }, "Power");
+ * if (!t.text.startsWith("SIMULATED")) throw new Error(t.text);
+ * if (!String(t.subtitle).includes("SIMULATED")) throw new Error("subtitle");
+ * ```
+ */
+export function titleBlock(options: PlotOptions, defaultTitle: string): TitleBlock {
+  const text = options.title ?? defaultTitle;
+  const lines: string[] = [];
+  if (options.subtitle) lines.push(options.subtitle);
+  if (options.simulated) lines.push(SIMULATED_SUBTITLE);
+  const title: TitleBlock = { text: options.simulated ? `SIMULATED: ${text}` : text };
+  if (lines.length === 1) title.subtitle = lines[0];
+  if (lines.length > 1) title.subtitle = lines;
+  return title;
+}
+
+/**
+ * Validates plot options and row arrays with zod, throwing an error that names the builder, the
+ * row index and the field.
+ *
+ * @param builder Name of the calling builder, used in messages.
+ * @param schema Row schema.
+ * @param rows The rows to check (must be a non-empty array).
+ * @param options The plot options to check.
+ * @returns The parsed rows.
+ * @throws {TypeError} naming the first bad row and field.
+ *
+ * @example Bad rows are named
+ * ```ts
+ * import { z } from "zod";
+ * import { parseRows } from "./plot_options.ts";
+ * let message = "";
+ * try {
+ *   parseRows("demo", z.object({ x: z.number() }), [{ x: 1 }, { x: "no" }], {});
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * if (!message.includes("rows[1].x")) throw new Error(message);
+ * ```
+ */
+export function parseRows<S extends z.ZodType>(
+  builder: string,
+  schema: S,
+  rows: unknown,
+  options: PlotOptions,
+): z.infer<S>[] {
+  const opt = PlotOptionsSchema.safeParse(options ?? {});
+  if (!opt.success) {
+    const issue = opt.error.issues[0];
+    throw new TypeError(`${builder}: options.${issue.path.join(".")}: ${issue.message}`);
+  }
+  if (!Array.isArray(rows)) {
+    throw new TypeError(`${builder}: rows must be an array, got ${typeof rows}`);
+  }
+  if (rows.length === 0) throw new TypeError(`${builder}: rows is empty; nothing to plot`);
+  return rows.map((row, i) => {
+    const parsed = schema.safeParse(row);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue.path.length ? `.${issue.path.join(".")}` : "";
+      throw new TypeError(
+        `${builder}: rows[${i}]${field}: ${issue.message} (got ${JSON.stringify(row)})`,
+      );
+    }
+    return parsed.data;
+  });
+}
+
+/**
+ * Adds the shared top-level properties ($schema, title, white background) to a spec body.
+ *
+ * @param body The spec without title and $schema.
+ * @param options Plot options.
+ * @param defaultTitle Title used when `options.title` is not set.
+ * @returns The complete top-level spec.
+ *
+ * @example Wrap a unit spec
+ * ```ts
+ * import { withTopLevel } from "./plot_options.ts";
+ * const spec = withTopLevel({ data: { values: [] }, mark: "point" }, {}, "T");
+ * if (spec.$schema === undefined) throw new Error("no $schema");
+ * ```
+ */
+export function withTopLevel(
+  body: TopLevelSpec,
+  options: PlotOptions,
+  defaultTitle: string,
+): TopLevelSpec {
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: titleBlock(options, defaultTitle),
+    background: "white",
+    ...body,
+  } as TopLevelSpec;
+}
