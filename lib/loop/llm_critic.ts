@@ -1,0 +1,119 @@
+/**
+ * The default {@linkcode Critic}: the Critic role over an LLM, citing constitution principles.
+ *
+ * @module
+ */
+import type { Item } from "../schemas/item.ts";
+import { emit } from "../schemas/events.ts";
+import type { Provider } from "../providers/types.ts";
+import { withCallRecording } from "../providers/record.ts";
+import type { Constitution } from "../constitution/constitution.ts";
+import type { PrincipleSelection } from "../constitution/render_constitution.ts";
+import { criticReview, formatCritiques } from "../roles/critic.ts";
+import { deriveSeed } from "./derive_seed.ts";
+import type { Critic, EvalContext, Feedback } from "./types.ts";
+
+/** Options for {@linkcode llmCritic}. */
+export interface LlmCriticOptions {
+  /** Only these principles are shown to the critic. @default all */
+  selection?: PrincipleSelection;
+  /** Sampling temperature. @default undefined (the provider's default) */
+  temperature?: number;
+  /** Output token limit. @default undefined */
+  maxTokens?: number;
+  /** Emit `token` events while the critic streams. @default false */
+  stream?: boolean;
+  /** Drop critiques citing principle ids that do not exist (they are always reported in a `log` event). @default false */
+  dropUnknownPrinciples?: boolean;
+  /** Longest raw text used as feedback when the output cannot be parsed. @default 4000 */
+  maxRawFeedbackChars?: number;
+}
+
+/**
+ * Creates the default LLM critic. Each call uses the seed derived from (context.seed, item id,
+ * round, "critic"), records its calls through `context.onCall`, and emits `parse_failure`, `log`
+ * (unknown principle ids) and optionally `token` events through `context.onEvent`. When the output
+ * still cannot be parsed after the re-ask, the feedback is the critic's raw text (trimmed, capped)
+ * with no structured critiques and `parseFailures: 1`, so the student still sees what was said.
+ *
+ * @param provider The critic's model.
+ * @param constitution The principles to cite.
+ * @param options Principle subset, sampling, streaming.
+ * @returns A {@linkcode Critic} named "llm".
+ *
+ * @example The scripted default critic has nothing to say
+ * ```ts
+ * import { createScriptedProvider } from "../providers/scripted.ts";
+ * import { parseConstitution } from "../constitution/parse_constitution.ts";
+ * import { llmCritic } from "./llm_critic.ts";
+ * const critic = llmCritic(createScriptedProvider(), parseConstitution("## Be exact\n\nNo rounding.\n"));
+ * const fb = await critic.critique({ id: "q", prompt: "pi?" }, "3.14159", { round: 1, seed: 0 });
+ * if (fb.critiques.length !== 0 || fb.text !== "") throw new Error();
+ * ```
+ */
+export function llmCritic(
+  provider: Provider,
+  constitution: Constitution,
+  options: LlmCriticOptions = {},
+): Critic {
+  if (!provider || typeof provider.chat !== "function") {
+    throw new TypeError(`llmCritic: provider must implement chat(), got ${provider}`);
+  }
+  if (!constitution || !Array.isArray(constitution.principles)) {
+    throw new TypeError("llmCritic: constitution must be a Constitution");
+  }
+  const maxRaw = options.maxRawFeedbackChars ?? 4000;
+  return {
+    name: "llm",
+    async critique(item: Item, answer: string, context: EvalContext): Promise<Feedback> {
+      const recorded = context.onCall ? withCallRecording(provider, context.onCall) : provider;
+      const round = context.round;
+      let parseFailures = 0;
+      const result = await criticReview(
+        recorded,
+        { prompt: item.prompt, answer, constitution, selection: options.selection },
+        {
+          seed: deriveSeed(context.seed, [item.id, round, "critic"]),
+          temperature: options.temperature,
+          maxTokens: options.maxTokens,
+          signal: context.signal,
+          itemId: item.id,
+          onToken: options.stream && context.onEvent
+            ? (text) =>
+              emit(context.onEvent, { type: "token", itemId: item.id, role: "critic", round, text })
+            : undefined,
+          onParseFailure: (message) => {
+            parseFailures++;
+            emit(context.onEvent, {
+              type: "parse_failure",
+              itemId: item.id,
+              role: "critic",
+              round,
+              message,
+            });
+          },
+        },
+      );
+      if (!result.ok) {
+        return { critiques: [], text: result.raw.trim().slice(0, maxRaw), parseFailures };
+      }
+      const { unknownPrincipleIds } = result.value;
+      let critiques = result.value.critiques;
+      if (unknownPrincipleIds.length > 0) {
+        emit(context.onEvent, {
+          type: "log",
+          itemId: item.id,
+          level: "warn",
+          message: `critic cited unknown principle id(s): ${unknownPrincipleIds.join(", ")}${
+            options.dropUnknownPrinciples ? " (dropped)" : ""
+          }`,
+        });
+        if (options.dropUnknownPrinciples) {
+          const unknown = new Set(unknownPrincipleIds);
+          critiques = critiques.filter((c) => !unknown.has(c.principleId));
+        }
+      }
+      return { critiques, text: formatCritiques(critiques), parseFailures };
+    },
+  };
+}
