@@ -217,6 +217,7 @@ Deno.test("checkLlamaCpp: unreachable without an engine, error when broken, no_m
       const ready = await checkLlamaCpp({ engineDir, env: { AUTOCONSTITUTION_GGUF: MODEL } });
       assert.equal(ready.status, "ready", ready.reason);
       assert.equal(ready.model, "stories260K.gguf");
+      assert.equal(ready.spec, `llamacpp:${MODEL}`);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });

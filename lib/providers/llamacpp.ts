@@ -132,6 +132,8 @@ export interface LlamaCppCheck {
   reason: string;
   /** Model name when one was resolved. */
   model?: string;
+  /** When ready: a registry spec for it, `llamacpp:<path or hf: spec>`. */
+  spec?: string;
 }
 
 /**
@@ -147,6 +149,7 @@ export const LlamaCppCheckSchema: z.ZodType<LlamaCppCheck> = z.object({
   status: z.enum(["ready", "unreachable", "no_model", "error"]),
   reason: z.string(),
   model: z.string().optional(),
+  spec: z.string().optional(),
 });
 
 interface NativeTokenizer {
@@ -538,6 +541,7 @@ export async function checkLlamaCpp(options: CheckLlamaCppOptions = {}): Promise
         `node-llama-cpp ${engine.marker.version} (${engine.marker.platform}) in ${engine.dir}; ` +
         `model ${location.path}`,
       model: location.displayName,
+      spec: `llamacpp:${location.spec}`,
     };
   } catch (error) {
     return {
