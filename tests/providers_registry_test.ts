@@ -65,12 +65,21 @@ Deno.test("registry: missing models, base URLs and the embedded engine are expli
     createProvider("openai-compatible:m", { env: {} }),
     /openai-compatible needs a base URL: pass the baseURL option/,
   );
-  await assert.rejects(createProvider("llamacpp:tiny.gguf"), (e: unknown) => {
+  await assert.rejects(createProvider("llamacpp", { env: {} }), (e: unknown) => {
     assert.ok(e instanceof ProviderError);
+    assert.equal(e.name, "ProviderError");
     assert.equal(e.kind, "not_found");
-    assert.match(e.message, /embedded llama\.cpp engine is not available/);
+    assert.match(e.message, /AUTOCONSTITUTION_GGUF/);
     return true;
   });
+  await assert.rejects(
+    createProvider("llamacpp:/no/such/model.gguf", { env: {} }),
+    (e: unknown) => {
+      assert.ok(e instanceof ProviderError);
+      assert.match(e.message, /\/no\/such\/model\.gguf does not exist/);
+      return true;
+    },
+  );
 });
 
 Deno.test("registry: an unreachable explicit provider fails instead of falling back to another", async () => {
@@ -99,6 +108,8 @@ Deno.test("registry: scripted specs use the scripted provider with the given opt
   assert.equal(p.name, "scripted");
   assert.equal(p.model, "tiny");
   assert.equal((await p.chat(msgs, { role: "judge" })).text, "verdict");
+  await p.dispose();
+  await p.dispose();
 });
 
 Deno.test("registry: wrappers compose — limiter per attempt, retries, then call records", async () => {

@@ -89,7 +89,17 @@ export {
   parseProviderSpec,
   PROVIDER_KINDS,
   type ProviderSpec,
+  type RegistryProvider,
 } from "./registry.ts";
+export {
+  checkLlamaCpp,
+  type CheckLlamaCppOptions,
+  createLlamaCppProvider,
+  type LlamaCppCheck,
+  LlamaCppCheckSchema,
+  type LlamaCppProvider,
+  type LlamaCppProviderOptions,
+} from "./llamacpp.ts";
 export {
   AUTO_ORDER,
   pickProvider,

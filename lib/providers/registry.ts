@@ -17,6 +17,7 @@ import { createOpenAIProvider } from "./openai.ts";
 import { OPENAI_PRESETS, resolveOpenAIPreset } from "./presets.ts";
 import { withCallRecording } from "./record.ts";
 import { type RetryOptions, withRetry } from "./retry.ts";
+import type { LlamaCppProviderOptions } from "./llamacpp.ts";
 import type { ScriptedProviderOptions } from "./scripted.ts";
 import { type Provider, ProviderError } from "./types.ts";
 
@@ -92,19 +93,32 @@ export interface CreateProviderOptions {
   scripted?: ScriptedProviderOptions;
   /** Anthropic `max_tokens` when a call sets none. @default 1024 */
   anthropicMaxTokens?: number;
+  /** Options for the embedded `llamacpp` provider (the model comes from the spec). @default {} */
+  llamacpp?: Omit<LlamaCppProviderOptions, "model" | "env">;
+}
+
+/** A provider from {@linkcode createProvider}: the wrapped provider plus a way to free resources. */
+export interface RegistryProvider extends Provider, AsyncDisposable {
+  /**
+   * Frees what the base provider holds (the embedded llama.cpp model and context); a no-op for
+   * HTTP, answers and scripted providers. Idempotent.
+   */
+  dispose(): Promise<void>;
 }
 
 /**
  * Creates a provider from a spec: `ollama:<model>`, `openai:<model>`, `kimi:<model>` /
  * `moonshot:<model>`, `openrouter:<model>`, `vllm:<model>`, `llamacpp-server:<model>`,
  * `openai-compatible:<model>` (with `baseURL`), `anthropic:<model>`, `answers:<file.jsonl>`,
- * `scripted[:<model>]`. The base provider is wrapped, inside out, with the limiter (per attempt),
+ * `scripted[:<model>]`, `llamacpp[:<model.gguf | hf:user/repo/file.gguf>]` (in-process, needs the
+ * opt-in engine; without a model it reads `AUTOCONSTITUTION_GGUF`). The base provider is wrapped, inside out, with the limiter (per attempt),
  * retries with timeout, the cache, then call recording.
  *
  * @param spec The spec string.
  * @param options Keys, base URL, wrappers and scripted options.
- * @returns The provider.
+ * @returns The provider, with `dispose()` to free an embedded model.
  * @throws {ProviderError} kind `auth` when a required key is missing ("set MOONSHOT_API_KEY").
+ * @throws {ProviderError} kind `not_found` for `llamacpp` without a model or with a missing file.
  * @throws {TypeError} for unknown kinds, a missing model or base URL.
  * @throws {InputError} for an unreadable or malformed answers file.
  *
@@ -123,13 +137,24 @@ export interface CreateProviderOptions {
 export async function createProvider(
   spec: string,
   options: CreateProviderOptions = {},
-): Promise<Provider> {
-  let provider = await createBaseProvider(spec, options);
+): Promise<RegistryProvider> {
+  const base = await createBaseProvider(spec, options);
+  let provider: Provider = base;
   if (options.limiter) provider = withLimiter(provider, options.limiter);
   if (options.retry !== false) provider = withRetry(provider, options.retry ?? {});
   if (options.cache) provider = withCache(provider, options.cache);
   if (options.onCall) provider = withCallRecording(provider, options.onCall);
-  return provider;
+  const free = (base as Partial<{ dispose: () => Promise<void> }>).dispose;
+  const dispose = (): Promise<void> =>
+    typeof free === "function" ? free.call(base) : Promise.resolve();
+  const wrapped = provider;
+  return {
+    name: wrapped.name,
+    model: wrapped.model,
+    chat: (messages, chatOptions) => wrapped.chat(messages, chatOptions),
+    dispose,
+    [Symbol.asyncDispose]: dispose,
+  };
 }
 
 async function createBaseProvider(spec: string, options: CreateProviderOptions): Promise<Provider> {
@@ -170,12 +195,14 @@ async function createBaseProvider(spec: string, options: CreateProviderOptions):
         fetch: options.fetch,
       });
     }
-    case "llamacpp":
-      throw new ProviderError(
-        "llamacpp",
-        "not_found",
-        "the embedded llama.cpp engine is not available in this build; run a llama.cpp server and use llamacpp-server:<model>",
-      );
+    case "llamacpp": {
+      const { createLlamaCppProvider } = await import("./llamacpp.ts");
+      return createLlamaCppProvider({
+        ...options.llamacpp,
+        model: model || undefined,
+        env: options.env,
+      });
+    }
     default: {
       needModel();
       const { baseURL, apiKey } = resolveOpenAIPreset(kind, {
