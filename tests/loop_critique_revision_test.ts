@@ -386,3 +386,15 @@ Deno.test("bad configuration is rejected before any call", async () => {
   );
   assert.equal(provider.calls.length, 0);
 });
+
+Deno.test("a scorer returning an out-of-range score ends the item with an error naming it", async () => {
+  const provider = createScriptedProvider();
+  const scorer: Scorer = {
+    name: "broken",
+    score: () => Promise.resolve({ score: 1.5, passed: true, source: "broken" }),
+  };
+  const { trace } = await run({ provider, scorer });
+  assert.equal(trace.stopReason, "error");
+  assert.match(trace.error ?? "", /scorer "broken" returned an invalid score/);
+  assert.equal(trace.candidates[0].score, undefined);
+});

@@ -15,7 +15,14 @@
  */
 import type { Item } from "../schemas/item.ts";
 import type { Usage } from "../schemas/chat.ts";
-import type { CallRecord, Candidate, Critique, Score, Trace } from "../schemas/trace.ts";
+import {
+  type CallRecord,
+  type Candidate,
+  type Critique,
+  type Score,
+  ScoreSchema,
+  type Trace,
+} from "../schemas/trace.ts";
 import { emit, type EventInput, type EventSink } from "../schemas/events.ts";
 import { type Provider, ProviderError } from "../providers/types.ts";
 import { withCallRecording } from "../providers/record.ts";
@@ -268,8 +275,16 @@ export async function critiqueRevisionLoop(item: Item, config: LoopConfig): Prom
         "scorer",
         round,
         () => scorer.score(item, candidate.text, context(round)),
-        (s) => `${s.score}${s.detail ? ` (${s.detail})` : ""}`,
+        (s) => `${s?.score}${s?.detail ? ` (${s.detail})` : ""}`,
       );
+      const valid = ScoreSchema.safeParse(score);
+      if (!valid.success) {
+        throw new Error(
+          `scorer "${scorer.name}" returned an invalid score ${JSON.stringify(score)}: ${
+            valid.error.issues[0].message
+          }`,
+        );
+      }
     } else {
       const result = await step(
         "judge",

@@ -71,6 +71,12 @@ export interface CritiqueAudit {
   supported: boolean;
 }
 
+/** Options for {@linkcode auditCritiques}. */
+export interface AuditCritiquesOptions {
+  /** The constitution's principle ids; when absent the principle check is skipped. @default undefined */
+  knownIds?: Iterable<string>;
+}
+
 /** An unsupported critique and why. */
 export interface UnsupportedCritique {
   /** Position of the critique in the list. */
@@ -150,7 +156,7 @@ function quoteOccurs(answer: string, quote: string): boolean {
 export function auditCritiques(
   answer: string,
   critiques: readonly Critique[],
-  options: { knownIds?: Iterable<string> } = {},
+  options: AuditCritiquesOptions = {},
 ): CritiqueAudit[] {
   requireText(answer, { where: "auditCritiques", field: "answer", allowEmpty: true });
   if (!Array.isArray(critiques)) {

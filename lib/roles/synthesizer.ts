@@ -29,13 +29,16 @@ export interface SynthesizerInput {
   observations: readonly string[];
 }
 
-/** Options for {@linkcode synthesizeMemory}. */
-export interface SynthesizerOptions extends RoleOptions {
-  /** Hard limit on the memory text length in characters. @default 2000 */
+/** Bounds of the memory text. */
+export interface MemoryBounds {
+  /** Hard limit on the memory text length in characters (at least 8). @default 2000 */
   maxChars?: number;
   /** Most lessons kept. @default 10 */
   maxLessons?: number;
 }
+
+/** Options for {@linkcode synthesizeMemory}: role options plus memory bounds. */
+export interface SynthesizerOptions extends RoleOptions, MemoryBounds {}
 
 /** The Synthesizer's result. */
 export interface MemoryUpdate {
@@ -63,7 +66,7 @@ export interface MemoryUpdate {
  */
 export function boundMemory(
   lessons: readonly string[],
-  options: { maxChars?: number; maxLessons?: number } = {},
+  options: MemoryBounds = {},
 ): MemoryUpdate {
   const maxChars = options.maxChars ?? 2000;
   const maxLessons = options.maxLessons ?? 10;
@@ -143,7 +146,7 @@ export function describeTrace(trace: Trace): string {
  */
 export function synthesizerMessages(
   input: SynthesizerInput,
-  options: { maxLessons?: number } = {},
+  options: Pick<MemoryBounds, "maxLessons"> = {},
 ): Message[] {
   if (typeof input?.memory !== "string" || !Array.isArray(input.observations)) {
     throw new TypeError("synthesizeMemory: input needs memory (string) and observations (array)");
