@@ -6,7 +6,7 @@
 import denoConfig from "../../deno.json" with { type: "json" };
 import type { Provider } from "../providers/types.ts";
 import type { Constitution } from "../constitution/constitution.ts";
-import { type Manifest, ManifestSchema, type RoleModel } from "../schemas/manifest.ts";
+import { type Manifest, type ManifestRole, ManifestSchema } from "../schemas/manifest.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { DEFAULT_RATCHET_POLICY } from "./ratchet.ts";
 import type { LoopConfig, LoopRole } from "./critique_revision_loop.ts";
@@ -17,7 +17,7 @@ export const LIBRARY_VERSION: string = String(denoConfig.version);
 /** What {@linkcode buildManifest} records. */
 export interface ManifestInput {
   /** Provider/model per role: a provider or an explicit `{ provider, model }`. */
-  roles: Record<string, Provider | RoleModel>;
+  roles: Record<string, Provider | ManifestRole>;
   /** Parameters that change results. @default {} */
   parameters?: Record<string, unknown>;
   /** The run seed or seeds. */
@@ -76,7 +76,7 @@ export async function gitState(cwd: string): Promise<{ commit?: string; dirty?: 
   return status === undefined ? { commit: head } : { commit: head, dirty: status.trim() !== "" };
 }
 
-function roleModel(role: string, value: Provider | RoleModel): RoleModel {
+function roleModel(role: string, value: Provider | ManifestRole): ManifestRole {
   if (value && "chat" in value) return { provider: value.name, model: value.model };
   if (!value || typeof value.provider !== "string" || typeof value.model !== "string") {
     throw new TypeError(`buildManifest: roles.${role} must be a Provider or { provider, model }`);
@@ -185,8 +185,8 @@ export async function buildManifest(
  */
 export function describeLoopConfig(
   config: LoopConfig,
-): { roles: Record<string, RoleModel>; parameters: Record<string, unknown> } {
-  const roles: Record<string, RoleModel> = {};
+): { roles: Record<string, ManifestRole>; parameters: Record<string, unknown> } {
+  const roles: Record<string, ManifestRole> = {};
   const loopRoles: LoopRole[] = ["student", "critic", "judge"];
   if (config.teacher) loopRoles.push("teacher");
   for (const role of loopRoles) {

@@ -8,15 +8,15 @@
 import { z } from "zod";
 
 /** The provider and model behind one role. */
-export interface RoleModel {
+export interface ManifestRole {
   /** Provider kind ("ollama", "openai", "scripted", …). */
   provider: string;
   /** Model name as the backend knows it. */
   model: string;
 }
 
-/** Schema of {@linkcode RoleModel}. */
-export const RoleModelSchema: z.ZodType<RoleModel> = z.object({
+/** Schema of {@linkcode ManifestRole}. */
+export const ManifestRoleSchema: z.ZodType<ManifestRole> = z.object({
   provider: z.string().min(1),
   model: z.string().min(1),
 });
@@ -36,7 +36,7 @@ export interface Manifest {
   /** `Deno.version.typescript`. */
   typescriptVersion: string;
   /** Provider and model per role ("student", "critic", "teacher", "judge", …). */
-  roles: Record<string, RoleModel>;
+  roles: Record<string, ManifestRole>;
   /** Every parameter that changes results (rounds, ratchet policy, temperatures, …). */
   parameters: Record<string, unknown>;
   /** The run seed(s). */
@@ -63,7 +63,7 @@ export const ManifestSchema: z.ZodType<Manifest> = z.object({
   libraryVersion: z.string().min(1),
   denoVersion: z.string().min(1),
   typescriptVersion: z.string().min(1),
-  roles: z.record(z.string(), RoleModelSchema),
+  roles: z.record(z.string(), ManifestRoleSchema),
   parameters: z.record(z.string(), z.unknown()),
   seeds: z.array(z.number().int()),
   constitutionHash: z.string().regex(/^[0-9a-f]{64}$/),
