@@ -44,12 +44,16 @@ function collectingLogger(options: ToSvgOptions, errors: string[]): vega.LoggerI
   return logger as vega.LoggerInterface;
 }
 
-/** A loader that refuses external URLs, so rendering never touches the network or disk. */
-function inlineOnlyLoader(): vega.Loader {
-  const refuse = (uri: string): Promise<never> =>
-    Promise.reject(
-      new Error(`toSVG: external resource "${uri}" refused; put the data inline (data.values)`),
-    );
+/**
+ * A loader that refuses external URLs, so rendering never touches the network or disk. Vega only
+ * warns about failed loads, so refusals are also recorded for the caller to throw.
+ */
+function inlineOnlyLoader(refused: string[]): vega.Loader {
+  const refuse = (uri: string): Promise<never> => {
+    const message = `external resource "${uri}" refused; put the data inline (data.values)`;
+    refused.push(message);
+    return Promise.reject(new Error(message));
+  };
   return {
     load: (uri: string) => refuse(uri),
     sanitize: (uri: string) => refuse(uri),
@@ -90,7 +94,7 @@ export function compileSpec(spec: TopLevelSpec, options: ToSvgOptions = {}): veg
  * @param spec A Vega-Lite top-level spec.
  * @param options Warning receiver.
  * @returns The SVG document text (starts with `<svg`).
- * @throws {Error} when the spec does not compile or the dataflow fails.
+ * @throws {Error} when the spec does not compile, refers to external data, or the dataflow fails.
  *
  * @example Render a tiny chart
  * ```ts
@@ -108,7 +112,7 @@ export async function toSVG(spec: TopLevelSpec, options: ToSvgOptions = {}): Pro
   const errors: string[] = [];
   const view = new vega.View(vega.parse(vgSpec), {
     renderer: "none",
-    loader: inlineOnlyLoader(),
+    loader: inlineOnlyLoader(errors),
     logger: collectingLogger(options, errors),
   });
   try {
