@@ -289,7 +289,7 @@ Deno.test("every builder's spec compiles without warnings for random valid rows"
       slopeChart(
         arms.map((arm, i) => ({ id: `i${i}`, arm, before: rng.next(), after: rng.next() })),
       ),
-      trajectoryChart(arms.map((arm, round) => ({ arm: "a", round, score: rng.next() }))),
+      trajectoryChart(arms.map((_, round) => ({ arm: "a", round, score: rng.next() }))),
       powerCurve(
         arms.map((_, i) => ({ nItems: 10 * (i + 1), seeds: 1, effect: 0.1, power: rng.next() })),
       ),
