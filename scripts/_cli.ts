@@ -50,7 +50,10 @@ export function parseFlags<T extends FlagSpec>(
       strict: true,
       allowPositionals: true,
     });
-    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
+    return {
+      values: values as Record<string, string | boolean | string[] | undefined>,
+      positionals,
+    };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -75,7 +78,9 @@ export function intFlag(
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) {
-    throw new UsageError(`--${name} must be an integer ≥ ${min}: current value is ${JSON.stringify(raw)}`);
+    throw new UsageError(
+      `--${name} must be an integer ≥ ${min}: current value is ${JSON.stringify(raw)}`,
+    );
   }
   return n;
 }
@@ -101,7 +106,9 @@ export function numberFlag(
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a number in [${min}, ${max}]: current value is ${JSON.stringify(raw)}`);
+    throw new UsageError(
+      `--${name} must be a number in [${min}, ${max}]: current value is ${JSON.stringify(raw)}`,
+    );
   }
   return n;
 }
@@ -124,7 +131,9 @@ export function enumFlag<T extends string>(
   const raw = values[name];
   if (raw === undefined) return fallback;
   if (!allowed.includes(raw as T)) {
-    throw new UsageError(`--${name} must be one of ${allowed.join("|")}: current value is ${JSON.stringify(raw)}`);
+    throw new UsageError(
+      `--${name} must be one of ${allowed.join("|")}: current value is ${JSON.stringify(raw)}`,
+    );
   }
   return raw as T;
 }
@@ -149,7 +158,9 @@ export async function runCommand(body: (signal: AbortSignal) => Promise<number>)
   const onSigint = () => {
     interrupts++;
     if (interrupts > 1) Deno.exit(EXIT.interrupted);
-    warn("\ninterrupted: finishing the current step and flushing outputs (Ctrl-C again to quit now)");
+    warn(
+      "\ninterrupted: finishing the current step and flushing outputs (Ctrl-C again to quit now)",
+    );
     controller.abort(new DOMException("interrupted", "AbortError"));
   };
   try {

@@ -85,7 +85,8 @@ export const ARM_PRESETS: Readonly<Record<string, ArmInput>> = {
     kind: "best_of_n",
     matchBudgetOf: "tests",
     selectBy: "visible_tests",
-    description: "same-budget control: as many samples as the tests loop used, best by visible tests",
+    description:
+      "same-budget control: as many samples as the tests loop used, best by visible tests",
   },
 };
 

@@ -125,7 +125,10 @@ export function createSimulatedProvider(
   };
 
   /** The program this simulator wrote that appears last in the text (the longest on a tie). */
-  const findProgram = (itemId: string, text: string): { code: string; known: Known } | undefined => {
+  const findProgram = (
+    itemId: string,
+    text: string,
+  ): { code: string; known: Known } | undefined => {
     let best: { code: string; known: Known; at: number } | undefined;
     for (const [code, k] of known) {
       if (k.itemId !== itemId) continue;
@@ -156,7 +159,9 @@ export function createSimulatedProvider(
       throw new ProviderError(
         "sim",
         "bad_request",
-        `the simulated provider needs the id of a known coding item (got ${JSON.stringify(itemId)})`,
+        `the simulated provider needs the id of a known coding item (got ${
+          JSON.stringify(itemId)
+        })`,
       );
     }
     const rng = createRng(sha256Hex({ seed: o.seed ?? 0, role, itemId, messages }).slice(0, 8));
@@ -174,7 +179,9 @@ export function createSimulatedProvider(
         }
         return fence(found.code);
       }
-      if (rng.next() < p.breakOnFalseAlarm) return fence(programOf(state, pickFaults(state, rng, 1)));
+      if (rng.next() < p.breakOnFalseAlarm) {
+        return fence(programOf(state, pickFaults(state, rng, 1)));
+      }
       return fence(found.code);
     }
     const faults = found ? found.known.faults.length : 1;
@@ -185,7 +192,8 @@ export function createSimulatedProvider(
           ? [{
             principleId: "correctness",
             quote: "",
-            issue: "The function returns wrong results on some inputs (an edge case is mishandled).",
+            issue:
+              "The function returns wrong results on some inputs (an edge case is mishandled).",
             fix: "Re-check boundary conditions, comparison operators and arithmetic.",
             severity: "high",
           }]
@@ -194,7 +202,10 @@ export function createSimulatedProvider(
     }
     if (role === "judge") {
       if (o.jsonSchema && JSON.stringify(o.jsonSchema).includes('"winner"')) {
-        return JSON.stringify({ winner: rng.next() < 0.5 ? "A" : "B", reason: "simulated preference" });
+        return JSON.stringify({
+          winner: rng.next() < 0.5 ? "A" : "B",
+          reason: "simulated preference",
+        });
       }
       const score = faulty
         ? Math.max(0, 0.45 - 0.1 * faults + 0.1 * rng.next())
@@ -220,7 +231,7 @@ export function createSimulatedProvider(
         return Promise.reject(new ProviderError("sim", "aborted", "the call was aborted"));
       }
       const text = answer(messages, o);
-      if (o.onToken) for (const part of text.match(/\S+\s*/g) ?? []) o.onToken(part);
+      if (o.onToken) { for (const part of text.match(/\S+\s*/g) ?? []) o.onToken(part); }
       return Promise.resolve({ text, model, usage: usageOf(messages, text), finishReason: "stop" });
     },
   };
