@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Equals } from "./schema.ts";
 
 /** One chat message. `role` follows the OpenAI convention; providers map it to their own. */
 export const MessageSchema = z.object({
@@ -11,7 +12,13 @@ export const MessageSchema = z.object({
   content: z.string(),
 });
 /** One chat message. */
-export type Message = z.infer<typeof MessageSchema>;
+export interface Message {
+  /** Who speaks. */
+  role: "system" | "user" | "assistant";
+  /** The text. */
+  content: string;
+}
+const _message: Equals<z.infer<typeof MessageSchema>, Message> = true;
 
 /** Token usage of one call. Providers that do not report usage give zeros. */
 export const UsageSchema = z.object({
@@ -19,7 +26,13 @@ export const UsageSchema = z.object({
   outputTokens: z.number().int().nonnegative(),
 });
 /** Token usage of one call. */
-export type Usage = z.infer<typeof UsageSchema>;
+export interface Usage {
+  /** Prompt tokens. */
+  inputTokens: number;
+  /** Completion tokens. */
+  outputTokens: number;
+}
+const _usage: Equals<z.infer<typeof UsageSchema>, Usage> = true;
 
 /** Sampling and output parameters of one chat call (everything that changes the answer). */
 export const ChatParamsSchema = z.object({
@@ -30,7 +43,17 @@ export const ChatParamsSchema = z.object({
   jsonSchema: z.record(z.string(), z.unknown()).optional(),
 });
 /** Sampling and output parameters of one chat call. */
-export type ChatParams = z.infer<typeof ChatParamsSchema>;
+export interface ChatParams {
+  /** Sampling temperature in [0, 2]. */
+  temperature?: number;
+  /** Sampling seed. */
+  seed?: number;
+  /** Output token limit. */
+  maxTokens?: number;
+  /** JSON Schema the answer must follow (structured output). */
+  jsonSchema?: Record<string, unknown>;
+}
+const _params: Equals<z.infer<typeof ChatParamsSchema>, ChatParams> = true;
 
 /** A full chat request as recorded in traces and the record/replay cache. */
 export const ChatRequestSchema = z.object({
@@ -40,7 +63,17 @@ export const ChatRequestSchema = z.object({
   params: ChatParamsSchema,
 });
 /** A full chat request. */
-export type ChatRequest = z.infer<typeof ChatRequestSchema>;
+export interface ChatRequest {
+  /** Provider name. */
+  provider: string;
+  /** Model name. */
+  model: string;
+  /** The conversation. */
+  messages: Message[];
+  /** Sampling and output parameters. */
+  params: ChatParams;
+}
+const _request: Equals<z.infer<typeof ChatRequestSchema>, ChatRequest> = true;
 
 /** What a provider returns for one call. */
 export const ChatResponseSchema = z.object({
@@ -52,4 +85,16 @@ export const ChatResponseSchema = z.object({
   cached: z.boolean().optional(),
 });
 /** What a provider returns for one call. */
-export type ChatResponse = z.infer<typeof ChatResponseSchema>;
+export interface ChatResponse {
+  /** The answer text. */
+  text: string;
+  /** The model that answered. */
+  model: string;
+  /** Token usage. */
+  usage: Usage;
+  /** Why generation stopped, as the provider says. */
+  finishReason?: string;
+  /** True when the response came from the record/replay cache. */
+  cached?: boolean;
+}
+const _response: Equals<z.infer<typeof ChatResponseSchema>, ChatResponse> = true;

@@ -7,7 +7,8 @@
  * @module
  */
 import { z } from "zod";
-import { ItemSchema } from "./item.ts";
+import { type Item, ItemSchema } from "./item.ts";
+import type { Equals } from "./schema.ts";
 
 /**
  * One unit test: a name and TypeScript statements that throw on failure. The statements run with
@@ -20,7 +21,13 @@ export const TestCaseSchema = z.object({
   code: z.string().min(1),
 });
 /** One unit test. */
-export type TestCase = z.infer<typeof TestCaseSchema>;
+export interface TestCase {
+  /** Test name shown in feedback and reports. */
+  name: string;
+  /** Statements that throw on failure. */
+  code: string;
+}
+const _test: Equals<z.infer<typeof TestCaseSchema>, TestCase> = true;
 
 /** One coding problem. */
 export const CodingItemSchema = ItemSchema.extend({
@@ -39,4 +46,20 @@ export const CodingItemSchema = ItemSchema.extend({
   source: z.string().optional(),
 });
 /** One coding problem. */
-export type CodingItem = z.infer<typeof CodingItemSchema>;
+export interface CodingItem extends Item {
+  /** Language of the solution and tests. */
+  language: "typescript" | "python";
+  /** Name of the function the tests call. */
+  entryPoint: string;
+  /** A known-good solution: a whole program defining `entryPoint`. */
+  reference: string;
+  /** Tests whose failures a critic may show the student. */
+  visibleTests: TestCase[];
+  /** Tests used only for scoring; never shown to any role. */
+  hiddenTests: TestCase[];
+  /** For fix-the-bug tasks: the buggy program the prompt asks to repair. */
+  buggyCode?: string;
+  /** Where the row came from (dataset name, licence). */
+  source?: string;
+}
+const _coding: Equals<z.infer<typeof CodingItemSchema>, CodingItem> = true;

@@ -5,8 +5,18 @@
  * @module
  */
 import { z } from "zod";
-import { CritiqueSchema, RatchetDecisionSchema, ScoreSchema, VerdictSchema } from "./trace.ts";
-import { UsageSchema } from "./chat.ts";
+import {
+  type Critique,
+  CritiqueSchema,
+  type RatchetDecision,
+  RatchetDecisionSchema,
+  type Score,
+  ScoreSchema,
+  type Verdict,
+  VerdictSchema,
+} from "./trace.ts";
+import { type Usage, UsageSchema } from "./chat.ts";
+import type { Assignable } from "./schema.ts";
 
 const base = {
   t: z.number().describe("milliseconds since the epoch"),
@@ -87,8 +97,48 @@ export const EventSchema = z.discriminatedUnion("type", [
   }),
   z.object({ ...base, type: z.literal("error"), message: z.string(), role: z.string().optional() }),
 ]);
-/** Every event the library emits. */
-export type Event = z.infer<typeof EventSchema>;
+/** Fields every event carries. */
+export interface EventBase {
+  /** Milliseconds since the epoch. */
+  t: number;
+  /** The item the event is about, when there is one. */
+  itemId?: string;
+}
+
+/** Every event the library emits, discriminated by `type`. */
+export type Event =
+  | EventBase & { type: "run_start"; runId: string; items: number }
+  | EventBase & { type: "run_end"; runId: string; ok: boolean }
+  | EventBase & { type: "item_start"; prompt: string }
+  | EventBase & {
+    type: "item_end";
+    chosenScore?: number;
+    rounds: number;
+    stopReason: string;
+    error?: string;
+  }
+  | EventBase & { type: "round_start"; round: number }
+  | EventBase & { type: "round_end"; round: number }
+  | EventBase & { type: "role_start"; role: string; round: number }
+  | EventBase & {
+    type: "role_end";
+    role: string;
+    round: number;
+    text: string;
+    usage?: Usage;
+    ms?: number;
+  }
+  | EventBase & { type: "token"; role: string; round: number; text: string }
+  | EventBase & { type: "critique"; round: number; critiques: Critique[] }
+  | EventBase & { type: "revision"; round: number; text: string }
+  | EventBase & { type: "verdict"; round: number; verdict: Verdict }
+  | EventBase & { type: "score"; round: number; score: Score }
+  | EventBase & { type: "ratchet_decision"; round: number; decision: RatchetDecision }
+  | EventBase & { type: "parse_failure"; role: string; round: number; message: string }
+  | EventBase & { type: "progress"; done: number; total: number; label?: string }
+  | EventBase & { type: "log"; level: "info" | "warn"; message: string }
+  | EventBase & { type: "error"; message: string; role?: string };
+const _event: Assignable<z.infer<typeof EventSchema>, Event> = true;
 /** A function that receives events. */
 export type EventSink = (event: Event) => void;
 

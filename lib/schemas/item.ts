@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Equals } from "./schema.ts";
 
 /** One dataset item: an id, a prompt, and free metadata. */
 export const ItemSchema = z.object({
@@ -12,4 +13,12 @@ export const ItemSchema = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 /** One dataset item. */
-export type Item = z.infer<typeof ItemSchema>;
+export interface Item {
+  /** Unique id within the dataset. */
+  id: string;
+  /** The task given to the student. */
+  prompt: string;
+  /** Free metadata. */
+  metadata?: Record<string, unknown>;
+}
+const _item: Equals<z.infer<typeof ItemSchema>, Item> = true;
