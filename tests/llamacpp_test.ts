@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { ProviderError } from "../lib/providers/types.ts";
-import { VerdictSchema } from "../lib/schemas/trace.ts";
+import { TraceSchema, VerdictSchema } from "../lib/schemas/trace.ts";
 import type { Event } from "../lib/schemas/events.ts";
 import { checkLlamaCpp, createLlamaCppProvider } from "../lib/providers/llamacpp.ts";
 import {
@@ -25,9 +25,8 @@ import {
 import { toGbnfJsonSchema } from "../lib/providers/llamacpp_schema.ts";
 import { defaultLlamaCppThreads } from "../lib/providers/llamacpp_threads.ts";
 import { jsonSchemaFor } from "../lib/roles/structured.ts";
-import { studentAnswer, studentRevise } from "../lib/roles/student.ts";
-import { criticReview, formatCritiques } from "../lib/roles/critic.ts";
 import { judgeVerdict } from "../lib/roles/judge.ts";
+import { critiqueRevisionLoop } from "../lib/loop/critique_revision_loop.ts";
 import { parseConstitution } from "../lib/constitution/parse_constitution.ts";
 
 const MODEL = fileURLToPath(new URL("../../shared/models/stories260K.gguf", import.meta.url));
@@ -413,32 +412,38 @@ Deno.test(
   },
 );
 
-Deno.test("one critique–revision round runs through the local model", engineTest, async () => {
+Deno.test("one critique–revision loop round runs through the local model", engineTest, async () => {
   await using provider = createLlamaCppProvider({ model: MODEL });
   const constitution = parseConstitution("## Be kind {#kind}\n\nStories must be kind.\n");
-  const prompt = "Tell a short story about a dog.";
-  const options = { seed: 5, temperature: 0.7, maxTokens: 120 };
-  const answer = await studentAnswer(provider, { prompt }, options);
-  assert.ok(answer.text.length > 0);
-  const critique = await criticReview(
-    provider,
-    { prompt, answer: answer.text, constitution },
-    { ...options, maxTokens: 400 },
+  const events: Event[] = [];
+  const trace = await critiqueRevisionLoop(
+    { id: "dog-story", prompt: "Tell a short story about a dog." },
+    {
+      provider,
+      constitution,
+      maxRounds: 1,
+      stopWhenPassed: false,
+      seed: 5,
+      stream: true,
+      roleParams: {
+        student: { temperature: 0.7, maxTokens: 80 },
+        critic: { temperature: 0.7, maxTokens: 400 },
+        judge: { temperature: 0.7, maxTokens: 300 },
+      },
+      onEvent: (e) => events.push(e),
+    },
   );
-  assert.ok(critique.ok, critique.ok ? "" : `critic output did not parse: ${critique.error}`);
-  const revised = await studentRevise(provider, {
-    prompt,
-    answer: answer.text,
-    feedback: formatCritiques(critique.value.critiques) || "Make it kinder.",
-  }, options);
-  assert.ok(revised.text.length > 0);
-  const verdict = await judgeVerdict(
-    provider,
-    { prompt, answer: revised.text, constitution },
-    { ...options, maxTokens: 400 },
+  assert.ok(TraceSchema.safeParse(trace).success);
+  assert.equal(trace.error, undefined, trace.error);
+  assert.ok(trace.calls.length >= 3, `only ${trace.calls.length} calls`);
+  assert.ok(trace.calls.every((c) => c.provider === "llamacpp" && c.error === undefined));
+  assert.ok(
+    trace.calls.some((c) => c.role === "critic") && trace.calls.some((c) => c.role === "judge"),
   );
-  assert.ok(verdict.ok, verdict.ok ? "" : verdict.error);
-  assert.ok(verdict.value.score >= 0 && verdict.value.score <= 1);
+  assert.equal(trace.parseFailures, 0, "grammar-constrained critic and judge output always parses");
+  assert.ok(trace.usage.inputTokens > 0 && trace.usage.outputTokens > 0);
+  assert.ok(trace.candidates[0].verdict, "the initial answer was judged");
+  assert.ok(events.some((e) => e.type === "token"), "tokens were streamed as events");
 });
 
 Deno.test(
@@ -479,19 +484,35 @@ Deno.test(
   },
 );
 
-Deno.test("dispose frees the model; later calls reject and nothing leaks", engineTest, async () => {
-  const provider = createLlamaCppProvider({ model: MODEL });
-  const pending = provider.chat(story, { maxTokens: 300, temperature: 1, seed: 9 });
-  await provider.dispose();
-  const outcome = await pending.then(() => "resolved", (e) => e);
-  // Disposal either waited for the call or aborted it; it never leaves it hanging.
-  assert.ok(
-    outcome === "resolved" || (outcome instanceof ProviderError && outcome.kind === "aborted"),
-  );
-  assert.equal(provider.info(), undefined);
-  await assert.rejects(provider.chat(story), /disposed/);
-  await provider.dispose(); // idempotent
-});
+Deno.test(
+  "dispose aborts a generation in flight, frees the model, and later calls reject",
+  engineTest,
+  async () => {
+    const provider = createLlamaCppProvider({ model: MODEL });
+    assert.equal((await provider.load()).model, "stories260K.gguf");
+    let firstToken!: () => void;
+    const generating = new Promise<void>((resolve) => (firstToken = resolve));
+    const pending = provider.chat(story, {
+      maxTokens: 400,
+      temperature: 1,
+      seed: 9,
+      onToken: () => firstToken(),
+    });
+    await generating;
+    await provider.dispose();
+    const outcome = await pending.then(() => "resolved", (e) => e);
+    assert.ok(outcome instanceof ProviderError && outcome.kind === "aborted", String(outcome));
+    assert.equal(provider.info(), undefined);
+    await assert.rejects(provider.chat(story), /disposed/);
+    await provider.dispose(); // idempotent
+
+    // A call queued behind nothing but disposed before it starts is aborted, not left hanging.
+    const other = createLlamaCppProvider({ model: MODEL });
+    const queued = other.chat(story, { maxTokens: 10 });
+    await other.dispose();
+    await assert.rejects(queued, (e) => e instanceof ProviderError && e.kind === "aborted");
+  },
+);
 
 Deno.test("an hf: model is downloaded from a local hub, then served by the provider", {
   ...engineTest,

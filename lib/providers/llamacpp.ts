@@ -479,6 +479,9 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions = {}): L
       state.chat.dispose();
       await state.context.dispose().catch(() => {});
       await state.model.dispose().catch(() => {});
+      // node-llama-cpp frees its reserved threads on a 0 ms timer after each batch, and dispose()
+      // does not cancel it; let it fire so no timer outlives the provider.
+      await new Promise((resolve) => setTimeout(resolve, 0));
     },
     [Symbol.asyncDispose](): Promise<void> {
       return provider.dispose();
