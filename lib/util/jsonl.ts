@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { z } from "zod";
+import type { Schema } from "../schemas/schema.ts";
 
 /** An input file problem that names the file, line and field. Callers (the CLI) map it to exit 2. */
 export class InputError extends Error {
@@ -54,16 +54,16 @@ export interface ParseJsonlOptions {
  * if (rows.length !== 2) throw new Error();
  * ```
  */
-export function parseJsonl<S extends z.ZodType>(
+export function parseJsonl<T>(
   text: string,
-  schema: S,
+  schema: Schema<T>,
   options: ParseJsonlOptions = {},
-): z.infer<S>[] {
+): T[] {
   const file = options.file ?? "<input>";
   const lines = text.split("\n");
   let last = lines.length - 1;
   while (last >= 0 && lines[last].trim() === "") last--;
-  const rows: z.infer<S>[] = [];
+  const rows: T[] = [];
   for (let i = 0; i <= last; i++) {
     const line = lines[i].trim();
     if (line === "") continue;
@@ -106,11 +106,11 @@ export function parseJsonl<S extends z.ZodType>(
  * if (rows[0].a !== 1) throw new Error();
  * ```
  */
-export async function readJsonl<S extends z.ZodType>(
+export async function readJsonl<T>(
   path: string,
-  schema: S,
+  schema: Schema<T>,
   options: Omit<ParseJsonlOptions, "file"> = {},
-): Promise<z.infer<S>[]> {
+): Promise<T[]> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
