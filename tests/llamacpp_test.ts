@@ -471,6 +471,17 @@ Deno.test(
   },
 );
 
+Deno.test("the per-call timeout bounds generation, not loading", engineTest, async () => {
+  await using provider = createLlamaCppProvider({ model: MODEL });
+  // A 1 ms timeout cannot cover loading the model; it is only applied once generation starts.
+  await assert.rejects(
+    provider.chat(story, { maxTokens: 400, temperature: 1, seed: 4, timeoutMs: 1 }),
+    (e) => e instanceof ProviderError && e.kind === "timeout",
+  );
+  assert.ok(provider.info(), "the model was loaded despite the 1 ms timeout");
+  await assert.rejects(provider.chat(story, { timeoutMs: 0 }), /timeoutMs must be a positive/);
+});
+
 Deno.test(
   "a prompt that does not fit in the context is rejected as bad_request",
   engineTest,

@@ -220,7 +220,10 @@ function finishReason(stopReason: string): string {
  * the model loaded on the first call (or `load()`); the process shares one `getLlama()`. Calls on one
  * provider run one at a time on one context (the KV cache of a shared prompt prefix is reused).
  * Sampling: `temperature` (node-llama-cpp's default 0 = greedy when unset), `seed`, `maxTokens`
- * (clamped to what fits in the context); `jsonSchema` constrains decoding with a grammar.
+ * (clamped to what fits in the context); `jsonSchema` constrains decoding with a grammar (see
+ * `toGbnfJsonSchema`: bounded numbers become evenly spaced enums). `timeoutMs` bounds the generation
+ * of one call, starting when it gets the context: neither waiting behind other calls nor loading the
+ * model (or a first `hf:` download) counts; the caller's `signal` and `dispose()` abort all of it.
  *
  * @param options Model, threads, context size, caches and callbacks.
  * @returns A provider named `"llamacpp"`; call `dispose()` when done.
@@ -305,7 +308,11 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions = {}): L
     if (disposed) throw new ProviderError(NAME, "aborted", "the provider was disposed");
     let model: NativeModel;
     try {
-      model = await engine.llama.loadModel({ modelPath: file.path, gpuLayers: 0 }) as NativeModel;
+      model = await engine.llama.loadModel({
+        modelPath: file.path,
+        gpuLayers: 0,
+        loadSignal: signal,
+      }) as NativeModel;
     } catch (error) {
       throw new ProviderError(NAME, "bad_request", `cannot load ${file.path}: ${error}`, {
         cause: error,
@@ -381,11 +388,11 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions = {}): L
   }
 
   async function generate(
+    state: Loaded,
     messages: Message[],
     callOptions: ChatOptions,
     signal: AbortSignal,
   ): Promise<ChatResponse> {
-    const state = await doLoad(signal);
     const history = toHistory(messages);
     const inputTokens = state.chat.chatWrapper.generateContextState({ chatHistory: history })
       .contextText.tokenize(state.model.tokenizer).length;
@@ -444,23 +451,45 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions = {}): L
       if (disposed) {
         return Promise.reject(new ProviderError(NAME, "bad_request", "the provider was disposed"));
       }
+      const timeoutMs = callOptions.timeoutMs;
+      if (
+        timeoutMs !== undefined &&
+        (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs <= 0)
+      ) {
+        return Promise.reject(
+          new RangeError(`timeoutMs must be a positive number, got ${String(timeoutMs)}`),
+        );
+      }
       const outer = callOptions.signal
         ? AbortSignal.any([callOptions.signal, disposeController.signal])
         : disposeController.signal;
-      let call: ReturnType<typeof createCallSignal>;
-      try {
-        call = createCallSignal(outer, callOptions.timeoutMs);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+      const abortedError = (cause?: unknown): ProviderError =>
+        new ProviderError(
+          NAME,
+          "aborted",
+          disposeController.signal.aborted && !callOptions.signal?.aborted
+            ? "the provider was disposed"
+            : "the call was aborted",
+          { cause },
+        );
       return serial(async () => {
-        const early = call.error(NAME);
-        if (early) throw early;
+        if (outer.aborted) throw abortedError();
+        // Loading (and a first-time hf: download) is not bounded by the per-call timeout, only by
+        // the caller's signal and disposal; the timeout starts when this call starts generating.
+        let state: Loaded;
         try {
-          return await generate(messages, callOptions, call.signal);
+          state = await doLoad(outer);
         } catch (error) {
-          const aborted = call.error(NAME, error);
+          if (outer.aborted) throw abortedError(error);
+          throw error;
+        }
+        const call = createCallSignal(outer, timeoutMs);
+        try {
+          return await generate(state, messages, callOptions, call.signal);
+        } catch (error) {
+          const aborted = call.why() === "timeout" ? call.error(NAME, error) : undefined;
           if (aborted) throw aborted;
+          if (outer.aborted) throw abortedError(error);
           if (error instanceof ProviderError) throw error;
           throw new ProviderError(NAME, "server", `llama.cpp failed: ${error}`, { cause: error });
         }

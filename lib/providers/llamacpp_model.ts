@@ -7,6 +7,7 @@
  */
 import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Env, readEnv } from "./env.ts";
 import { autoconstitutionCacheDir } from "./llamacpp_engine.ts";
 import { type DownloadProgress, downloadWithChecksum } from "./llamacpp_download.ts";
@@ -161,7 +162,7 @@ export function locateGgufModel(
       displayName: chosen,
     };
   }
-  const path = resolve(chosen.startsWith("file://") ? new URL(chosen).pathname : chosen);
+  const path = resolve(chosen.startsWith("file://") ? fileURLToPath(chosen) : chosen);
   return {
     spec: chosen,
     kind: "path",
