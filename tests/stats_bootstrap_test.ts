@@ -147,7 +147,7 @@ Deno.test("BCa falls back to the percentile interval with a note when the bias c
   // distribution, so ẑ₀ = ±∞.
   let fallback = null;
   for (let seed = 0; seed < 50 && !fallback; seed++) {
-    const ci = bootstrapUnits([0, 1], null, {
+    const ci = bootstrapUnits([0, 1], {
       method: "bca",
       confidence: 0.95,
       resamples: 1,

@@ -35,8 +35,8 @@ export interface BinomialHalfTest {
  * ```
  */
 export function binomialHalfTest(k: number, n: number): BinomialHalfTest {
-  assertInteger(n, "n", 0, Number.MAX_SAFE_INTEGER);
-  assertInteger(k, "k", 0, n);
+  assertInteger(n, "n", { min: 0 });
+  assertInteger(k, "k", { min: 0, max: n });
   if (n === 0) return { p: 1, midP: 1 };
   const m = Math.min(k, n - k);
   let cdf: number;

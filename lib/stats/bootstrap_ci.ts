@@ -55,7 +55,7 @@ export function bootstrapCi(
   const settings = bootstrapSettings(options);
   const d = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) d[i] = b[i] - a[i];
-  return bootstrapUnits(d, null, settings);
+  return bootstrapUnits(d, settings);
 }
 
 /**
@@ -80,8 +80,8 @@ export function bootstrapSettings(options: BootstrapCiOptions): Required<Bootstr
   if (method !== "bca" && method !== "percentile") {
     throw new RangeError(`method must be "bca" or "percentile", got ${JSON.stringify(method)}`);
   }
-  assertNumberIn(confidence, "confidence", 0, 1, { openMin: true, openMax: true });
-  assertInteger(resamples, "resamples", 1, 1e8);
+  assertNumberIn(confidence, "confidence", { min: 0, max: 1, openMin: true, openMax: true });
+  assertInteger(resamples, "resamples", { min: 1, max: 1e8 });
   assertSeed(seed);
   return { method, confidence, resamples, seed };
 }

@@ -21,6 +21,8 @@ export interface BootstrapUnitsSettings {
   resamples: number;
   /** Seed of the resampling. */
   seed: number;
+  /** Per-unit positive weights (e.g. observation counts); null or absent for equal weights. */
+  weights?: ArrayLike<number> | null;
 }
 
 /**
@@ -33,14 +35,13 @@ export interface BootstrapUnitsSettings {
  * undefined (ẑ₀ infinite) the percentile interval is returned with a note.
  *
  * @param values Per-unit values (e.g. paired differences), finite.
- * @param weights Per-unit positive weights, or null for equal weights.
- * @param settings Method, confidence, resamples and seed.
+ * @param settings Method, confidence, resamples, seed and optional per-unit weights.
  * @returns The interval record.
  *
  * @example Equal weights: the ordinary bootstrap of a mean
  * ```ts
  * import { bootstrapUnits } from "./bootstrap_units.ts";
- * const ci = bootstrapUnits([1, 2, 3, 4, 5, 6], null, {
+ * const ci = bootstrapUnits([1, 2, 3, 4, 5, 6], {
  *   method: "percentile", confidence: 0.9, resamples: 999, seed: 1,
  * });
  * if (!(ci.low! < 3.5 && 3.5 < ci.high!)) throw new Error();
@@ -48,10 +49,10 @@ export interface BootstrapUnitsSettings {
  */
 export function bootstrapUnits(
   values: ArrayLike<number>,
-  weights: ArrayLike<number> | null,
   settings: BootstrapUnitsSettings,
 ): BootstrapCi {
   const { confidence, resamples, seed } = settings;
+  const weights = settings.weights ?? null;
   const n = values.length;
   const base = { confidence, resamples, seed, n };
   if (n === 0) {

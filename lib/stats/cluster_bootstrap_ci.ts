@@ -123,6 +123,9 @@ export function clusterBootstrapCi(
     counts[k]++;
   });
   const means = sums.map((s, k) => s / counts[k]);
-  const ci = bootstrapUnits(means, weighting === "observation" ? counts : null, settings);
+  const ci = bootstrapUnits(means, {
+    ...settings,
+    weights: weighting === "observation" ? counts : null,
+  });
   return { ...ci, observations: rows.length, weighting };
 }

@@ -85,8 +85,8 @@ export function permutationTest(
   const exactMaxN = options.exactMaxN ?? 20;
   const resamples = options.resamples ?? 9999;
   const seed = options.seed ?? DEFAULT_SEED;
-  assertInteger(exactMaxN, "exactMaxN", 0, 40);
-  assertInteger(resamples, "resamples", 1, 1e8);
+  assertInteger(exactMaxN, "exactMaxN", { min: 0, max: 40 });
+  assertInteger(resamples, "resamples", { min: 1, max: 1e8 });
   assertSeed(seed);
   const n = a.length;
   if (n === 0) {

@@ -176,11 +176,11 @@ export function powerAnalysis(options: PowerAnalysisOptions): PowerAnalysis {
   const resamples = options.resamples ?? 499;
   const simulations = options.simulations ?? 1000;
   const seed = options.seed ?? DEFAULT_SEED;
-  assertInteger(nItems, "nItems", 1, 1e6);
-  assertInteger(seeds, "seeds", 1, 1e4);
-  assertNumberIn(alpha, "alpha", 0, 1, { openMin: true, openMax: true });
-  assertInteger(resamples, "resamples", 1, 1e6);
-  assertInteger(simulations, "simulations", 1, 1e7);
+  assertInteger(nItems, "nItems", { min: 1, max: 1e6 });
+  assertInteger(seeds, "seeds", { min: 1, max: 1e4 });
+  assertNumberIn(alpha, "alpha", { min: 0, max: 1, openMin: true, openMax: true });
+  assertInteger(resamples, "resamples", { min: 1, max: 1e6 });
+  assertInteger(simulations, "simulations", { min: 1, max: 1e7 });
   assertSeed(seed);
 
   const rng = createRng(seed);
@@ -194,9 +194,9 @@ export function powerAnalysis(options: PowerAnalysisOptions): PowerAnalysis {
   if (model === "binary") {
     const baseline = options.baseline ?? 0.5;
     const itemSpread = options.itemSpread ?? 1.5;
-    assertNumberIn(effect, "effect", -1, 1);
-    assertNumberIn(baseline, "baseline", 0, 1, { openMin: true, openMax: true });
-    assertNumberIn(itemSpread, "itemSpread", 0, 100);
+    assertNumberIn(effect, "effect", { min: -1, max: 1 });
+    assertNumberIn(baseline, "baseline", { min: 0, max: 1, openMin: true, openMax: true });
+    assertNumberIn(itemSpread, "itemSpread", { min: 0, max: 100 });
     parameters = { baseline, itemSpread };
     const center = Math.log(baseline / (1 - baseline));
     simulateItem = () => {
@@ -212,9 +212,9 @@ export function powerAnalysis(options: PowerAnalysisOptions): PowerAnalysis {
   } else {
     const sd = options.sd ?? 1;
     const seedSd = options.seedSd ?? 0;
-    assertNumberIn(effect, "effect", -Infinity, Infinity, { openMin: true, openMax: true });
-    assertNumberIn(sd, "sd", 0, Infinity, { openMax: true });
-    assertNumberIn(seedSd, "seedSd", 0, Infinity, { openMax: true });
+    assertNumberIn(effect, "effect");
+    assertNumberIn(sd, "sd", { min: 0 });
+    assertNumberIn(seedSd, "seedSd", { min: 0 });
     parameters = { sd, seedSd };
     simulateItem = () => {
       const truth = effect + sd * normal();
@@ -242,7 +242,7 @@ export function powerAnalysis(options: PowerAnalysisOptions): PowerAnalysis {
       reject = binomialHalfTest(wins, wins + losses).p <= alpha;
     } else {
       settings.seed = Math.floor(rng.next() * 2147483647);
-      reject = bootstrapUnits(deltas, null, settings).excludesZero;
+      reject = bootstrapUnits(deltas, settings).excludesZero;
     }
     if (reject) {
       rejections++;

@@ -98,9 +98,9 @@ export function signTestCounts(
   options: SignTestCountsOptions = {},
 ): SignTest {
   const ties = options.ties ?? 0;
-  assertInteger(wins, "wins", 0, Number.MAX_SAFE_INTEGER);
-  assertInteger(losses, "losses", 0, Number.MAX_SAFE_INTEGER);
-  assertInteger(ties, "ties", 0, Number.MAX_SAFE_INTEGER);
+  assertInteger(wins, "wins", { min: 0 });
+  assertInteger(losses, "losses", { min: 0 });
+  assertInteger(ties, "ties", { min: 0 });
   const { p, midP } = binomialHalfTest(wins, wins + losses);
   const result: SignTest = { wins, ties, losses, p, midP };
   if (wins + losses === 0) {

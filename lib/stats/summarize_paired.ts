@@ -88,7 +88,7 @@ export function summarizePaired(
   assertPaired(a, b);
   const tolerance = options.tolerance ?? 0;
   const permutationResamples = options.permutationResamples ?? 9999;
-  assertInteger(permutationResamples, "permutationResamples", 1, 1e8);
+  assertInteger(permutationResamples, "permutationResamples", { min: 1, max: 1e8 });
   const wtl = winsTiesLosses(a, b, { tolerance });
   const ci = bootstrapCi(a, b, options);
   const n = a.length;

@@ -61,64 +61,81 @@ export function assertPaired(a: readonly number[], b: readonly number[]): void {
   }
 }
 
+/** Bounds for {@linkcode assertInteger}. */
+export interface IntegerBounds {
+  /** Smallest allowed value (inclusive). @default Number.MIN_SAFE_INTEGER */
+  min?: number;
+  /** Largest allowed value (inclusive). @default Number.MAX_SAFE_INTEGER */
+  max?: number;
+}
+
 /**
- * Checks an integer option against inclusive bounds.
+ * Checks that an option is an integer within inclusive bounds.
  *
  * @param value The option value.
  * @param name Option name for the message.
- * @param min Smallest allowed value.
- * @param max Largest allowed value.
+ * @param bounds Inclusive bounds.
  * @throws {RangeError} naming the option and the value.
  *
  * @example Reject zero resamples
  * ```ts
  * import { assertInteger } from "./validate.ts";
  * let threw = false;
- * try { assertInteger(0, "resamples", 1, 1e7); } catch { threw = true; }
+ * try { assertInteger(0, "resamples", { min: 1 }); } catch { threw = true; }
  * if (!threw) throw new Error();
  * ```
  */
-export function assertInteger(value: number, name: string, min: number, max: number): void {
+export function assertInteger(value: number, name: string, bounds: IntegerBounds = {}): void {
+  const min = bounds.min ?? Number.MIN_SAFE_INTEGER;
+  const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
-      `${name} must be an integer in [${min}, ${max}], got ${describe(value)}`,
-    );
+    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${describe(value)}`);
   }
 }
 
+/** Bounds for {@linkcode assertNumberIn}. */
+export interface NumberBounds {
+  /** Lower bound. @default -Infinity */
+  min?: number;
+  /** Upper bound. @default Infinity */
+  max?: number;
+  /** Exclude the lower bound itself. @default false */
+  openMin?: boolean;
+  /** Exclude the upper bound itself. @default false */
+  openMax?: boolean;
+}
+
 /**
- * Checks a number option against bounds, open or closed at either end.
+ * Checks that an option is a finite number within bounds, open or closed at either end.
  *
  * @param value The option value.
  * @param name Option name for the message.
- * @param min Lower bound.
- * @param max Upper bound.
- * @param options Whether each end is open (excluded).
+ * @param bounds Bounds and whether each end is open (excluded).
  * @throws {RangeError} naming the option and the value.
  *
  * @example Confidence must be strictly between 0 and 1
  * ```ts
  * import { assertNumberIn } from "./validate.ts";
  * let threw = false;
- * try { assertNumberIn(1, "confidence", 0, 1, { openMin: true, openMax: true }); } catch { threw = true; }
+ * try {
+ *   assertNumberIn(1, "confidence", { min: 0, max: 1, openMin: true, openMax: true });
+ * } catch {
+ *   threw = true;
+ * }
  * if (!threw) throw new Error();
  * ```
  */
-export function assertNumberIn(
-  value: number,
-  name: string,
-  min: number,
-  max: number,
-  options: { openMin?: boolean; openMax?: boolean } = {},
-): void {
+export function assertNumberIn(value: number, name: string, bounds: NumberBounds = {}): void {
+  const min = bounds.min ?? -Infinity;
+  const max = bounds.max ?? Infinity;
   const ok = typeof value === "number" && Number.isFinite(value) &&
-    (options.openMin ? value > min : value >= min) &&
-    (options.openMax ? value < max : value <= max);
+    (bounds.openMin ? value > min : value >= min) &&
+    (bounds.openMax ? value < max : value <= max);
   if (!ok) {
-    const lo = options.openMin ? "(" : "[";
-    const hi = options.openMax ? ")" : "]";
+    const lo = bounds.openMin || min === -Infinity ? "(" : "[";
+    const hi = bounds.openMax || max === Infinity ? ")" : "]";
     throw new RangeError(
-      `${name} must be a number in ${lo}${min}, ${max}${hi}, got ${describe(value)}`,
+      `${name} must be a finite number in ${lo}${min}, ${max}${hi}, got ${describe(value)}`,
     );
   }
 }

@@ -56,7 +56,7 @@ export function winsTiesLosses(
 ): WinsTiesLosses {
   assertPaired(a, b);
   const tolerance = options.tolerance ?? 0;
-  assertNumberIn(tolerance, "tolerance", 0, Infinity, { openMax: true });
+  assertNumberIn(tolerance, "tolerance", { min: 0 });
   let wins = 0, ties = 0, losses = 0;
   for (let i = 0; i < a.length; i++) {
     const d = b[i] - a[i];
