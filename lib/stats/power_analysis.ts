@@ -26,6 +26,9 @@
  * 1 − `alpha` with `resamples` (default 499) resamples, rejecting when the CI excludes 0 — the same
  * decision as the reported interval, made cheaper (percentile instead of BCa, fewer resamples).
  * `test: "sign"` uses the exact sign test (p ≤ `alpha`), which is faster still and conservative.
+ * The percentile bootstrap is slightly liberal at small n (measured type I error at α = 0.05 with
+ * 1,000 simulations of the binary model: 0.064 at 12 items, 0.055 at 50), so small-n power from it
+ * is a little optimistic; the sign test gives a conservative bound.
  *
  * @module
  */
