@@ -114,6 +114,10 @@ export async function displayBundle(
     if (options.displayId !== undefined) opts.display_id = options.displayId;
     if (options.update) opts.update = true;
     await api.display(bundle, opts);
+    // The kernel resolves display() before its message is flushed to the frontend; without one
+    // event-loop turn here, a display at the end of a cell can arrive after the cell's "idle"
+    // status and be dropped by the client (seen with Deno 2.9 and nbclient).
+    await new Promise((resolve) => setTimeout(resolve, 0));
     return true;
   } catch {
     return false;
