@@ -124,6 +124,7 @@ Deno.test("bad numeric options are rejected early with the value in the message"
   assert.throws(() => createLlamaCppProvider({ model: MODEL, threads: 0 }), /threads .* got 0/);
   assert.throws(() => createLlamaCppProvider({ model: MODEL, contextSize: 2.5 }), /got 2\.5/);
   assert.throws(() => createLlamaCppProvider({ model: MODEL, maxTokens: -1 }), /got -1/);
+  assert.throws(() => createLlamaCppProvider({ model: MODEL, sha256: "abc" }), /got abc/);
 });
 
 Deno.test("hf: specs parse into user, repo, revision and file; malformed ones are rejected", () => {

@@ -252,6 +252,9 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions = {}): L
   if (options.chatWrapper !== undefined && typeof options.chatWrapper !== "string") {
     throw new TypeError(`chatWrapper must be a string, got ${String(options.chatWrapper)}`);
   }
+  if (options.sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(String(options.sha256))) {
+    throw new TypeError(`sha256 must be 64 hex digits, got ${String(options.sha256)}`);
+  }
   const cacheDir = options.cacheDir ?? autoconstitutionCacheDir(options.env);
   const location = locateGgufModel(options.model, { ...options, cacheDir });
   if (!location) {
