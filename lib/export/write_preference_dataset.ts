@@ -1,0 +1,256 @@
+/**
+ * Writes an exported preference dataset to a folder: the rows as JSONL and a dataset card
+ * (`README.md`, Hugging Face style) with provenance, gate counts and licence, both atomically.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { z } from "zod";
+import { stringify } from "yaml";
+import { writeTextAtomic } from "../util/atomic.ts";
+import type { PreferenceExport } from "./export_preference_pairs.ts";
+import {
+  type ConversationalPreferenceRow,
+  ConversationalPreferenceRowSchema,
+  GATE_NAMES,
+  GateCountsSchema,
+  type StandardPreferenceRow,
+  StandardPreferenceRowSchema,
+} from "./preference_row.ts";
+
+/** What the dataset card says beyond what the rows already record. */
+export const DatasetCardSchema = z.object({
+  /** Dataset name (card title). */
+  name: z.string().min(1).optional(),
+  /** One paragraph on what the pairs are. */
+  description: z.string().optional(),
+  /** Where the prompts came from (dataset names, URLs). */
+  sources: z.array(z.string()).optional(),
+  /** Licence of the prompts (e.g. "MIT", "CC-BY-4.0", "unknown"). */
+  promptLicense: z.string().min(1).optional(),
+  /** Licence of the dataset as a whole (Hugging Face `license` id). */
+  license: z.string().min(1).optional(),
+  /** SHA-256 of the constitution(s); read from the rows when omitted. */
+  constitutionHash: z.array(z.string()).or(z.string()).optional(),
+  /** Models that generated the answers; read from the rows when omitted. */
+  models: z.array(z.string()).optional(),
+  /** ISO timestamp of generation. */
+  generatedAt: z.string().optional(),
+  /** File name of the JSONL. */
+  fileName: z.string().regex(/^[^/\\]+\.jsonl$/, "a plain file name ending in .jsonl").optional(),
+});
+
+/** Options of {@linkcode writePreferenceDataset}: the dataset card fields. */
+export interface DatasetCard {
+  /** Dataset name (card title). @default "autoconstitution preference pairs" */
+  name?: string;
+  /** One paragraph on what the pairs are. @default a generic description of the pairs */
+  description?: string;
+  /** Where the prompts came from (dataset names, URLs). @default the rows' `metadata.source` values */
+  sources?: string[];
+  /** Licence of the prompts. @default "unknown" */
+  promptLicense?: string;
+  /** Licence of the dataset (Hugging Face `license` id). @default "other" */
+  license?: string;
+  /** SHA-256 of the constitution(s). @default the rows' `metadata.constitution_hash` values */
+  constitutionHash?: string | string[];
+  /** Models that generated the answers. @default the rows' `metadata.models` values */
+  models?: string[];
+  /** ISO timestamp of generation. @default now */
+  generatedAt?: string;
+  /** File name of the JSONL, inside `dir`. @default "train.jsonl" */
+  fileName?: string;
+}
+
+/** Where {@linkcode writePreferenceDataset} wrote. */
+export interface WrittenDataset {
+  /** Path of the JSONL file. */
+  dataPath: string;
+  /** Path of the dataset card. */
+  cardPath: string;
+  /** Rows written. */
+  rows: number;
+}
+
+const distinct = (values: (string | null)[]): string[] =>
+  [...new Set(values.filter((v): v is string => typeof v === "string" && v !== ""))].sort();
+
+const list = (values: string[], empty: string): string =>
+  values.length ? values.map((v) => `- ${v}`).join("\n") : `- ${empty}`;
+
+/**
+ * Writes the rows of an export as JSONL (one row per line) and a dataset card `README.md` beside it
+ * (sources, constitution hash, models, gate counts, prompt licence, generation date, format and a
+ * loading snippet). Rows are validated against their schema first, so the file always round-trips.
+ * Both files are written atomically.
+ *
+ * @param dir Output folder (created when missing).
+ * @param result What `exportPreferencePairs` returned.
+ * @param card Dataset card fields.
+ * @returns The paths written and the row count.
+ * @throws {TypeError} naming a bad row, gate count or card field.
+ *
+ * @example Write an empty export
+ * ```ts
+ * import { writePreferenceDataset } from "./write_preference_dataset.ts";
+ * const dir = await Deno.makeTempDir();
+ * const gates = { parse_error: 0, empty_critique: 0, near_duplicate: 0, not_better: 0, duplicate: 0, kept: 0, total: 0 };
+ * const out = await writePreferenceDataset(dir, { format: "standard", rows: [], gates, dropped: [], warnings: [] }, { promptLicense: "MIT" });
+ * if (!(await Deno.readTextFile(out.cardPath)).includes("MIT")) throw new Error();
+ * ```
+ */
+export async function writePreferenceDataset(
+  dir: string,
+  result: PreferenceExport,
+  card: DatasetCard = {},
+): Promise<WrittenDataset> {
+  if (typeof dir !== "string" || dir === "") {
+    throw new TypeError(
+      `writePreferenceDataset: dir must be a non-empty path, got ${JSON.stringify(dir)}`,
+    );
+  }
+  const c = DatasetCardSchema.safeParse(card);
+  if (!c.success) {
+    const issue = c.error.issues[0];
+    throw new TypeError(`writePreferenceDataset: card.${issue.path.join(".")}: ${issue.message}`);
+  }
+  if (!result || !Array.isArray(result.rows)) {
+    throw new TypeError(
+      "writePreferenceDataset: result must be what exportPreferencePairs returned",
+    );
+  }
+  const g = GateCountsSchema.safeParse(result.gates);
+  if (!g.success) {
+    throw new TypeError(
+      `writePreferenceDataset: result.gates.${g.error.issues[0].path.join(".")}: ${
+        g.error.issues[0].message
+      }`,
+    );
+  }
+  const format = result.format;
+  if (format !== "standard" && format !== "conversational") {
+    throw new TypeError(
+      `writePreferenceDataset: result.format must be "standard" or "conversational", got ${
+        JSON.stringify(format)
+      }`,
+    );
+  }
+  const schema = format === "standard"
+    ? StandardPreferenceRowSchema
+    : ConversationalPreferenceRowSchema;
+  const rows = result.rows.map((row, i) => {
+    const p = schema.safeParse(row);
+    if (!p.success) {
+      const issue = p.error.issues[0];
+      throw new TypeError(
+        `writePreferenceDataset: result.rows[${i}].${issue.path.join(".")}: ${issue.message}`,
+      );
+    }
+    return p.data as StandardPreferenceRow | ConversationalPreferenceRow;
+  });
+
+  const fileName = card.fileName ?? "train.jsonl";
+  const dataPath = join(dir, fileName);
+  const cardPath = join(dir, "README.md");
+  const meta = rows.map((r) => r.metadata);
+  const sources = card.sources ?? distinct(meta.map((m) => m.source));
+  const hashes = card.constitutionHash === undefined
+    ? distinct(meta.map((m) => m.constitution_hash))
+    : ([] as string[]).concat(card.constitutionHash);
+  const models = card.models ?? distinct(meta.flatMap((m) => m.models));
+  const critics = distinct(meta.map((m) => m.critic));
+  const generatedAt = card.generatedAt ?? new Date().toISOString();
+  const name = card.name ?? "autoconstitution preference pairs";
+  const gates = g.data;
+  const settings = result.settings;
+
+  const frontMatter = stringify({
+    license: card.license ?? "other",
+    pretty_name: name,
+    task_categories: ["text-generation"],
+    tags: ["dpo", "preference", "constitutional-ai", "autoconstitution"],
+    size_categories: [
+      rows.length < 1000 ? "n<1K" : rows.length < 10000 ? "1K<n<10K" : "10K<n<100K",
+    ],
+    configs: [{ config_name: "default", data_files: [{ split: "train", path: fileName }] }],
+  }).trimEnd();
+  const shape = format === "standard"
+    ? "`prompt`, `chosen` and `rejected` are strings (TRL *standard* preference format)."
+    : "`prompt` is a list of messages ending with the user turn; `chosen` and `rejected` are one " +
+      "assistant message each (TRL *conversational* preference format).";
+  const gateRows = GATE_NAMES.map((k) => `| ${k} | ${gates[k]} |`).join("\n");
+  const text = `---
+${frontMatter}
+---
+
+# ${name}
+
+${
+    card.description ??
+      "Preference pairs from constitutional critique–revision loops: `chosen` is the answer the loop " +
+        "kept after critique and revision, `rejected` is the initial answer to the same prompt."
+  }
+
+## Format
+
+\`${fileName}\`: one JSON object per line. ${shape} Each row also has a \`metadata\` object:
+trace and item ids, critic, rounds, in-loop and held-out scores, the normalised edit distance
+between chosen and rejected, the models, the constitution hash, the prompt source and the pair hash.
+
+## Provenance
+
+- Generated: ${generatedAt}
+- Generator: autoconstitution
+- Rows: ${rows.length}
+
+Constitution hash (SHA-256):
+${list(hashes, "not recorded")}
+
+Models:
+${list(models, "not recorded")}
+
+Critics:
+${list(critics, "not recorded")}
+
+Prompt sources:
+${list(sources, "not recorded")}
+
+Prompt licence: ${card.promptLicense ?? "unknown"}
+
+## Quality gates
+
+Each trace is counted once, at the first gate it fails (in this order):
+
+1. \`parse_error\`: structured-output parse failures, or the loop ended with an error;
+2. \`empty_critique\`: no critique was ever produced, so nothing drove the change;
+3. \`near_duplicate\`: normalised Levenshtein distance between chosen and rejected below ${
+    settings ? `${settings.minEditDistance} (${settings.editDistanceUnit}s)` : "the threshold"
+  };
+4. \`not_better\`: held-out scores exist for the pair and chosen does not score strictly above
+   rejected${
+    settings
+      ? ` (${settings.heldOutEntries} held-out entries given${
+        settings.requireHeldOutScores ? "; pairs without one were dropped too" : ""
+      })`
+      : ""
+  };
+5. \`duplicate\`: the same prompt, chosen and rejected was already kept.
+
+| gate | dropped |
+| --- | --- |
+${gateRows}
+| **kept** | **${gates.kept}** |
+| total traces | ${gates.total} |
+
+## Loading
+
+\`\`\`python
+from datasets import load_dataset
+ds = load_dataset("json", data_files="${fileName}", split="train")
+\`\`\`
+`;
+  const jsonl = rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
+  await writeTextAtomic(dataPath, jsonl);
+  await writeTextAtomic(cardPath, text);
+  return { dataPath, cardPath, rows: rows.length };
+}
