@@ -186,10 +186,17 @@ function fit(text: string, width: number): string {
   return text.length > width ? text.slice(0, Math.max(0, width - 1)) + "…" : text;
 }
 
+/** Word-wraps text to `width` (breaking inside a word only when it has no space in the second half). */
 function wrapLines(text: string, width: number, lines: number): string[] {
-  const flat = oneLine(text, 100_000);
+  let rest = oneLine(text, 100_000);
   const out: string[] = [];
-  for (let i = 0; i < flat.length; i += width) out.push(flat.slice(i, i + width));
+  while (rest.length > width) {
+    let cut = rest.lastIndexOf(" ", width);
+    if (cut < width / 2) cut = width;
+    out.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest !== "") out.push(rest);
   return out.slice(-lines);
 }
 

@@ -33,6 +33,11 @@ export interface TerminalSinkOptions {
   isTTY?: boolean;
   /** Terminal width. @default Deno.consoleSize().columns, or 80 */
   columns?: number;
+  /**
+   * Terminal height: a live frame is kept below it (role panels shrink to one line, then the
+   * middle of the frame is cut), so redrawing in place never scrolls. @default Deno.consoleSize().rows, or 40
+   */
+  rows?: number;
   /** Title of the live dashboard. @default "autoconstitution" */
   title?: string;
   /** Minimum milliseconds between live redraws. @default 80 */
@@ -70,6 +75,25 @@ function terminalColumns(): number {
   } catch {
     return 80;
   }
+}
+
+function terminalRows(): number {
+  try {
+    return Deno.consoleSize().rows || 40;
+  } catch {
+    return 40;
+  }
+}
+
+/** Renders a frame that fits in `rows - 1` lines (keeping the title and the bottom lines). */
+function fitFrame(state: DashboardState, width: number, rows: number, color: boolean): string[] {
+  const maxLines = Math.max(3, rows - 1);
+  let lines = renderDashboard(state, { width, color }).split("\n");
+  if (lines.length > maxLines) {
+    lines = renderDashboard(state, { width, color, panelLines: 1 }).split("\n");
+  }
+  if (lines.length > maxLines) lines = [lines[0], ...lines.slice(lines.length - (maxLines - 1))];
+  return lines;
 }
 
 /**
@@ -131,11 +155,11 @@ export function createTerminalSink(mode: UiMode, options: TerminalSinkOptions = 
   let closed = false;
   const draw = () => {
     const width = options.columns ?? terminalColumns();
-    const frame = renderDashboard(state, { width, color });
+    const lines = fitFrame(state, width, options.rows ?? terminalRows(), color);
     // Move up over the previous frame, clear it, draw the new one.
     const up = lastLines > 0 ? `\x1b[${lastLines}F` : "";
-    write(`${up}\x1b[J${frame}\n`);
-    lastLines = frame.split("\n").length;
+    write(`${up}\x1b[J${lines.join("\n")}\n`);
+    lastLines = lines.length;
     lastDraw = Date.now();
   };
   return {
