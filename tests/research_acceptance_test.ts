@@ -64,11 +64,23 @@ Deno.test("guardrails apply absolute limits and limits relative to the baseline"
     { name: "mem", regex: "m", max: 500, max_increase: 0.2 },
     { name: "acc", regex: "a", min: 0.5, max_decrease: 0.1 },
   ];
-  assert.deepEqual(checkGuardrails({ mem: 110, acc: 0.95 }, { mem: 100, acc: 1 }, g).ok, true);
-  const bad = checkGuardrails({ mem: 130, acc: 0.85 }, { mem: 100, acc: 1 }, g);
+  assert.deepEqual(
+    checkGuardrails({ mem: 110, acc: 0.95 }, { baseline: { mem: 100, acc: 1 }, guardrails: g }).ok,
+    true,
+  );
+  const bad = checkGuardrails({ mem: 130, acc: 0.85 }, {
+    baseline: { mem: 100, acc: 1 },
+    guardrails: g,
+  });
   assert.equal(bad.violations.length, 2);
   assert.match(bad.violations[0], /mem=130 > baseline 100 \+ 20%/);
   assert.match(bad.violations[1], /acc=0.85 < baseline 1 − 10%/);
-  assert.match(checkGuardrails({ mem: 600 }, { mem: 100 }, [g[0]]).violations[0], /> max 500/);
-  assert.match(checkGuardrails({}, { mem: 1 }, [g[0]]).violations[0], /no value/);
+  assert.match(
+    checkGuardrails({ mem: 600 }, { baseline: { mem: 100 }, guardrails: [g[0]] }).violations[0],
+    /> max 500/,
+  );
+  assert.match(
+    checkGuardrails({}, { baseline: { mem: 1 }, guardrails: [g[0]] }).violations[0],
+    /no value/,
+  );
 });

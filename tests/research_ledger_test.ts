@@ -6,7 +6,11 @@ import {
   readLedger,
   summarizeLedger,
 } from "../lib/research/ledger.ts";
-import { boundMemory, EMPTY_MEMORY, rememberAttempts } from "../lib/research/memory.ts";
+import {
+  boundResearchMemory,
+  EMPTY_RESEARCH_MEMORY,
+  rememberAttempts,
+} from "../lib/research/memory.ts";
 import { advanceGate, INITIAL_GATE } from "../lib/research/gate.ts";
 import { buildAudit, renderAuditMarkdown } from "../lib/research/audit.ts";
 
@@ -77,7 +81,7 @@ function iteration(
       guardrails: {},
       attempt: `${n}`,
     },
-    memory: EMPTY_MEMORY,
+    memory: EMPTY_RESEARCH_MEMORY,
     gate: INITIAL_GATE,
     usage: { inputTokens: 100, outputTokens: 20 },
     summary: "s",
@@ -113,7 +117,7 @@ Deno.test("the ledger skips a torn last line and folds into the resume state", a
 });
 
 Deno.test("memory keeps the most recent distinct lessons within bounds", () => {
-  let m = EMPTY_MEMORY;
+  let m = EMPTY_RESEARCH_MEMORY;
   for (let i = 0; i < 5; i++) {
     m = rememberAttempts(m, [
       { id: `${i}`, status: i % 2 ? "keep" : "discard", reason: "r", idea: { title: `t${i}` } },
@@ -122,11 +126,15 @@ Deno.test("memory keeps the most recent distinct lessons within bounds", () => {
   assert.equal(m.worked.length, 2);
   assert.equal(m.failed.length, 2);
   assert.match(m.failed[1], /^#4 t4: discard/);
-  const bounded = boundMemory({ worked: ["x".repeat(500), "a", "a"], failed: [], notes: [] }, {
+  const bounded = boundResearchMemory({
+    worked: ["x".repeat(500), "a", "a"],
+    failed: [],
+    notes: [],
+  }, {
     entryChars: 10,
   });
   assert.deepEqual(bounded.worked, ["xxxxxxxxx…", "a"]);
-  assert.throws(() => boundMemory(EMPTY_MEMORY, { size: 0 }), /size must be/);
+  assert.throws(() => boundResearchMemory(EMPTY_RESEARCH_MEMORY, { size: 0 }), /size must be/);
 });
 
 Deno.test("the gate resets on a keep and reports each transition", () => {

@@ -130,28 +130,38 @@ export interface GuardrailCheck {
   violations: string[];
 }
 
+/** Options for {@linkcode checkGuardrails}. */
+export interface GuardrailOptions {
+  /** Baseline guardrail values by name (the frozen first measurement). */
+  baseline: Record<string, number>;
+  /** The guardrail specs. */
+  guardrails: readonly Guardrail[];
+}
+
 /**
  * Checks guardrail metrics (candidate means) against absolute limits and limits relative to the
  * frozen baseline.
  *
  * @param values Candidate guardrail values by name (means over repeats).
- * @param baseline Baseline guardrail values by name.
- * @param guardrails The guardrail specs.
+ * @param options Baseline values and guardrail specs.
  * @returns Whether all hold and the violations.
  *
  * @example A 30% slowdown breaks a 10% limit
  * ```ts
  * import { checkGuardrails } from "./acceptance.ts";
  * const g = [{ name: "ms", regex: "ms: ([0-9.]+)", max_increase: 0.1 }];
- * const r = checkGuardrails({ ms: 130 }, { ms: 100 }, g);
+ * const r = checkGuardrails({ ms: 130 }, { baseline: { ms: 100 }, guardrails: g });
  * if (r.ok || r.violations.length !== 1) throw new Error("expected one violation");
  * ```
  */
 export function checkGuardrails(
   values: Record<string, number>,
-  baseline: Record<string, number>,
-  guardrails: readonly Guardrail[],
+  options: GuardrailOptions,
 ): GuardrailCheck {
+  const { baseline, guardrails } = options ?? {};
+  if (!baseline || !Array.isArray(guardrails)) {
+    throw new TypeError("checkGuardrails: options must have baseline and guardrails");
+  }
   const violations: string[] = [];
   for (const g of guardrails) {
     const v = values[g.name];

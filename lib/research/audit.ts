@@ -10,12 +10,112 @@ import { z } from "zod";
 import { join } from "node:path";
 import { writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
 import {
+  type AttemptStatus,
   AttemptStatusSchema,
   type LedgerRecord,
   readLedger,
   RUN_FILES,
   summarizeLedger,
 } from "./ledger.ts";
+
+/** Attempts by status. */
+export interface StatusCounts {
+  /** Kept. */
+  keep: number;
+  /** Measured and not kept. */
+  discard: number;
+  /** Failed to edit or to run. */
+  crash: number;
+  /** Changed nothing. */
+  noop: number;
+  /** Violated a contract. */
+  rejected: number;
+}
+
+/** One iteration's reasoning in the audit. */
+export interface AuditIteration {
+  /** Iteration number. */
+  iteration: number;
+  /** One-line summary. */
+  summary: string;
+  /** Gate stage after the iteration. */
+  gate: string;
+  /** What each proposer proposed. */
+  proposals: {
+    id: string;
+    proposer: string;
+    title?: string;
+    hypothesis?: string;
+    rationale?: string;
+    expectedDelta?: number;
+    risk?: string;
+    error?: string;
+  }[];
+  /** The critic's reviews. */
+  reviews: { id: string; veto: boolean; reason: string }[];
+  /** The judge's ranking. */
+  judge?: { ranking: string[]; reason: string };
+  /** Each attempt's decision. */
+  attempts: {
+    id: string;
+    proposal: string;
+    title: string;
+    status: AttemptStatus;
+    phase: string;
+    reason: string;
+    mean?: number;
+    improvement?: number;
+    p?: number;
+    commit?: string;
+    ref?: string;
+    patch?: string;
+    changedFiles: string[];
+  }[];
+}
+
+/** The audit report. */
+export interface AuditReport {
+  /** ISO time. */
+  generatedAt: string;
+  /** Run tag. */
+  tag?: string;
+  /** Run branch. */
+  branch?: string;
+  /** Metric name and direction. */
+  metric: { name: string; direction: "minimize" | "maximize" };
+  /** The baseline, once measured. */
+  baseline: { commit: string; mean: number; samples: number[] } | null;
+  /** The incumbent at the end. */
+  best: { commit: string; mean: number; attempt: string } | null;
+  /** Improvement of best over baseline (positive = better), absolute and relative to |baseline|. */
+  improvement: { absolute: number; relative: number } | null;
+  /** Finished iterations. */
+  iterations: number;
+  /** Attempts over all iterations. */
+  attempts: number;
+  /** Attempts by status. */
+  counts: StatusCounts;
+  /** keeps / attempts (0 when there were none). */
+  keepRate: number;
+  /** Tokens used. */
+  tokens: number;
+  /** Wall seconds of recorded work. */
+  wallSeconds: number;
+  /** Per-iteration reasoning. */
+  details: AuditIteration[];
+  /** Crashes with their log tails. */
+  crashes: {
+    attempt: string;
+    iteration: number;
+    reason: string;
+    logTail: string;
+    logs: string[];
+  }[];
+  /** Recoveries after kills. */
+  recoveries: { iteration: number; head: string; savedRef?: string; savedPatch?: string }[];
+  /** Why invocations stopped. */
+  stops: { iteration: number; reason: string; t: string }[];
+}
 
 const statusCounts = z.object({
   keep: z.number().int(),
@@ -25,8 +125,8 @@ const statusCounts = z.object({
   rejected: z.number().int(),
 });
 
-/** The audit report. */
-export const AuditReportSchema = z.object({
+/** Schema of {@linkcode AuditReport} (the content of `AUDIT_LOG.json`). */
+export const AuditReportSchema: z.ZodType<AuditReport> = z.object({
   generatedAt: z.string(),
   tag: z.string().optional(),
   branch: z.string().optional(),
@@ -34,12 +134,10 @@ export const AuditReportSchema = z.object({
   baseline: z.object({ commit: z.string(), mean: z.number(), samples: z.array(z.number()) })
     .nullable(),
   best: z.object({ commit: z.string(), mean: z.number(), attempt: z.string() }).nullable(),
-  /** Improvement of best over baseline (positive = better); relative to |baseline|. */
   improvement: z.object({ absolute: z.number(), relative: z.number() }).nullable(),
   iterations: z.number().int(),
   attempts: z.number().int(),
   counts: statusCounts,
-  /** keeps / attempts (0 when there were none). */
   keepRate: z.number(),
   tokens: z.number().int(),
   wallSeconds: z.number(),
@@ -90,8 +188,6 @@ export const AuditReportSchema = z.object({
   })),
   stops: z.array(z.object({ iteration: z.number().int(), reason: z.string(), t: z.string() })),
 });
-/** The audit report. */
-export type AuditReport = z.infer<typeof AuditReportSchema>;
 
 /** Options for {@linkcode buildAudit}. */
 export interface BuildAuditOptions {

@@ -8,13 +8,15 @@
  */
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { applyFilePatch, DiffError, parseUnifiedDiff } from "./unified_diff.ts";
-import { CODER_AGENT_PROMPT } from "./prompts.ts";
+import { RESEARCH_AGENT_CODER_PROMPT } from "./prompts.ts";
 import { runCommand, type RunResult, tailLines } from "./runner.ts";
 import type { Edit, Idea } from "./schemas.ts";
 
 /** An edit that cannot be applied (bad path, mismatched hunk, failed agent). */
 export class EditError extends Error {
   /**
+   * Creates the error.
+   *
    * @param message What went wrong.
    * @param options Cause.
    */
@@ -134,7 +136,7 @@ export interface AgentCoderOptions {
 }
 
 /**
- * Renders the external agent's prompt ({@linkcode CODER_AGENT_PROMPT}) and substitutes `{prompt}`,
+ * Renders the external agent's prompt ({@linkcode RESEARCH_AGENT_CODER_PROMPT}) and substitutes `{prompt}`,
  * `{idea}` and `{files}` in the argv template.
  *
  * @param template argv template, e.g. `["claude", "-p", "{prompt}"]`.
@@ -161,7 +163,7 @@ export function renderAgentCommand(
     throw new TypeError("renderAgentCommand: template must be a non-empty array");
   }
   const ideaJson = JSON.stringify(idea, null, 2);
-  const prompt = CODER_AGENT_PROMPT
+  const prompt = RESEARCH_AGENT_CODER_PROMPT
     .replace("{objective}", () => options.objective)
     .replace("{files}", () => options.files.join(", "))
     .replace("{readonly}", () => options.readonly.join(", ") || "(none)")

@@ -11,6 +11,8 @@ import { type SimpleGit, simpleGit } from "simple-git";
 /** A git failure or a refused git state (dirty tree, wrong branch). */
 export class ResearchGitError extends Error {
   /**
+   * Creates the error.
+   *
    * @param message What is wrong.
    * @param options Cause.
    */
@@ -37,7 +39,7 @@ const FALLBACK_IDENTITY = ["user.name=autoresearch", "user.email=autoresearch@lo
  * const repo = await ResearchGit.open(dir);
  * await Deno.writeTextFile(`${dir}/a.txt`, "a\n");
  * await repo.stageAll();
- * const sha = await repo.commitTree(await repo.writeTree(), [], "first");
+ * const sha = await repo.commitTree(await repo.writeTree(), { parents: [], message: "first" });
  * if (sha.length !== 40) throw new Error("expected a sha");
  * ```
  */
@@ -45,7 +47,7 @@ export class ResearchGit {
   /** Absolute path of the worktree root. */
   readonly root: string;
   /** The simple-git instance bound to `root`. */
-  readonly git: SimpleGit;
+  private readonly git: SimpleGit;
 
   private constructor(root: string, git: SimpleGit) {
     this.root = root;
@@ -74,7 +76,13 @@ export class ResearchGit {
     return new ResearchGit(root, git);
   }
 
-  /** Runs a raw git command and returns its trimmed output. */
+  /**
+   * Runs a raw git command.
+   *
+   * @param args git arguments.
+   * @returns The trimmed output.
+   * @throws {ResearchGitError} when git fails.
+   */
   async run(args: string[]): Promise<string> {
     try {
       return (await this.git.raw(args)).trim();
@@ -85,7 +93,11 @@ export class ResearchGit {
     }
   }
 
-  /** Paths with uncommitted changes or untracked files (ignored files excluded). */
+  /**
+   * Lists paths with uncommitted changes or untracked files (ignored files excluded).
+   *
+   * @returns Repository-relative paths.
+   */
   async dirtyPaths(): Promise<string[]> {
     const out = await this.git.raw([
       "status",
@@ -105,18 +117,31 @@ export class ResearchGit {
     return paths;
   }
 
-  /** The full sha of HEAD. */
+  /**
+   * Reads HEAD.
+   *
+   * @returns The full sha of HEAD.
+   */
   head(): Promise<string> {
     return this.run(["rev-parse", "HEAD"]);
   }
 
-  /** The checked-out branch name, or undefined when HEAD is detached. */
+  /**
+   * Reads the checked-out branch.
+   *
+   * @returns The branch name, or undefined when HEAD is detached.
+   */
   async currentBranch(): Promise<string | undefined> {
     const name = await this.git.raw(["symbolic-ref", "-q", "--short", "HEAD"]).catch(() => "");
     return name.trim() || undefined;
   }
 
-  /** Resolves a ref or sha to a full sha, or undefined when it does not exist. */
+  /**
+   * Resolves a ref or sha to a commit.
+   *
+   * @param ref Any ref, branch or sha.
+   * @returns The full sha, or undefined when it does not exist.
+   */
   async resolve(ref: string): Promise<string | undefined> {
     const out = await this.git.raw(["rev-parse", "-q", "--verify", `${ref}^{commit}`]).catch(() =>
       ""
@@ -124,7 +149,12 @@ export class ResearchGit {
     return out.trim() || undefined;
   }
 
-  /** Creates `branch` at `sha` (refuses when it exists) and checks it out. */
+  /**
+   * Creates a branch at a commit and checks it out (refuses when the branch exists).
+   *
+   * @param branch Branch name.
+   * @param sha Start commit.
+   */
   async createBranch(branch: string, sha: string): Promise<void> {
     if (await this.resolve(`refs/heads/${branch}`)) {
       throw new ResearchGitError(`branch ${branch} already exists`);
@@ -133,7 +163,11 @@ export class ResearchGit {
     await this.run(["checkout", "-b", branch, sha]);
   }
 
-  /** Checks out an existing branch (the tree must be clean). */
+  /**
+   * Checks out an existing branch (the tree must be clean).
+   *
+   * @param branch Branch name.
+   */
   async checkout(branch: string): Promise<void> {
     await this.run(["checkout", branch]);
   }
@@ -143,34 +177,59 @@ export class ResearchGit {
     await this.run(["add", "-A", "-v", "--", "."]);
   }
 
-  /** Paths whose staged content differs from `sha`. */
+  /**
+   * Lists paths whose staged content differs from a commit.
+   *
+   * @param sha The commit.
+   * @returns Repository-relative paths.
+   */
   async stagedChanges(sha: string): Promise<string[]> {
     const out = await this.run(["diff", "--cached", "--name-only", "-z", sha]);
     return out.split("\0").filter((p) => p !== "");
   }
 
-  /** Writes the index as a tree object and returns its sha. */
+  /**
+   * Writes the index as a tree object.
+   *
+   * @returns The tree sha.
+   */
   writeTree(): Promise<string> {
     return this.run(["write-tree"]);
   }
 
-  /** Creates a commit object for `tree` with the given parents and message; returns its sha. */
-  commitTree(tree: string, parents: string[], message: string): Promise<string> {
+  /**
+   * Creates a commit object for a tree (no branch moves).
+   *
+   * @param tree Tree sha (from {@linkcode ResearchGit.writeTree}).
+   * @param options Parent commits and the message.
+   * @returns The new commit's sha.
+   */
+  commitTree(tree: string, options: { parents: string[]; message: string }): Promise<string> {
     return this.run([
       "commit-tree",
       tree,
-      ...parents.flatMap((p) => ["-p", p]),
+      ...options.parents.flatMap((p) => ["-p", p]),
       "-m",
-      message,
+      options.message,
     ]);
   }
 
-  /** Points `ref` at `sha` (creating or moving it). */
+  /**
+   * Points a ref at a commit (creating or moving it).
+   *
+   * @param ref Full ref name, e.g. `refs/autoresearch/t/discarded/3`.
+   * @param sha The commit.
+   */
   async updateRef(ref: string, sha: string): Promise<void> {
     await this.run(["update-ref", ref, sha]);
   }
 
-  /** Moves the checked-out branch, index and worktree to `sha`, and removes untracked files. */
+  /**
+   * Moves the checked-out branch, index and worktree to a commit and removes untracked files
+   * (ignored files, such as the run directory, are kept).
+   *
+   * @param sha The commit.
+   */
   async resetHard(sha: string): Promise<void> {
     await this.run(["reset", "--hard", sha]);
     const status = await this.run([
@@ -182,17 +241,33 @@ export class ResearchGit {
     if (status.split("\n").some((l) => l.startsWith("? "))) await this.run(["clean", "-f", "-d"]);
   }
 
-  /** The binary-safe patch from `from` to `to`. */
+  /**
+   * Diffs two commits.
+   *
+   * @param from Old commit.
+   * @param to New commit.
+   * @returns The binary-safe patch.
+   */
   async diff(from: string, to: string): Promise<string> {
     return await this.git.raw(["diff", "--binary", from, to]);
   }
 
-  /** The patch of the worktree (tracked changes) against HEAD. */
+  /**
+   * Diffs the worktree (tracked changes) against HEAD.
+   *
+   * @returns The binary-safe patch.
+   */
   async worktreeDiff(): Promise<string> {
     return await this.git.raw(["diff", "--binary", "HEAD"]);
   }
 
-  /** The commit subjects from `sha` back along first parents (newest first). */
+  /**
+   * Lists commit subjects along first parents.
+   *
+   * @param sha Where to start.
+   * @param max How many at most.
+   * @returns Shas and subjects, newest first.
+   */
   async log(sha: string, max = 100): Promise<{ sha: string; subject: string }[]> {
     const out = await this.run(["log", "--first-parent", `-n${max}`, "--format=%H%x09%s", sha]);
     return out.split("\n").filter(Boolean).map((l) => {
@@ -201,7 +276,12 @@ export class ResearchGit {
     });
   }
 
-  /** Refs under a prefix with the shas they point to. */
+  /**
+   * Lists refs under a prefix.
+   *
+   * @param prefix e.g. `refs/autoresearch/t`.
+   * @returns Ref names with the shas they point to.
+   */
   async refs(prefix: string): Promise<{ ref: string; sha: string }[]> {
     const out = await this.run(["for-each-ref", "--format=%(refname) %(objectname)", prefix]);
     return out.split("\n").filter(Boolean).map((l) => {
@@ -210,12 +290,21 @@ export class ResearchGit {
     });
   }
 
-  /** Adds a detached worktree at `path` checked out at `sha`. */
+  /**
+   * Adds a detached worktree.
+   *
+   * @param path Where.
+   * @param sha Commit to check out.
+   */
   async addWorktree(path: string, sha: string): Promise<void> {
     await this.run(["worktree", "add", "-q", "--detach", "-f", path, sha]);
   }
 
-  /** Removes a worktree (forcefully) and prunes stale worktree records. */
+  /**
+   * Removes a worktree (forcefully) and prunes stale worktree records.
+   *
+   * @param path The worktree.
+   */
   async removeWorktree(path: string): Promise<void> {
     await this.git.raw(["worktree", "remove", "--force", path]).catch(() => "");
     await this.git.raw(["worktree", "prune"]).catch(() => "");

@@ -14,16 +14,42 @@ import { z } from "zod";
 import { join } from "node:path";
 import { appendJsonLine, writeTextAtomic } from "../util/atomic.ts";
 import { readJsonl } from "../util/jsonl.ts";
-import { IdeaSchema, JudgeRankingSchema, ResearchMemorySchema, ReviewSchema } from "./schemas.ts";
-import { UsageSchema } from "../schemas/chat.ts";
+import {
+  type Idea,
+  IdeaSchema,
+  type JudgeRanking,
+  JudgeRankingSchema,
+  type ResearchMemory,
+  ResearchMemorySchema,
+  type Review,
+  ReviewSchema,
+} from "./schemas.ts";
+import { type Usage, UsageSchema } from "../schemas/chat.ts";
 
 /** Outcome of one attempt. `rejected` = contract violation; `noop` = the edit changed nothing. */
-export const AttemptStatusSchema = z.enum(["keep", "discard", "crash", "noop", "rejected"]);
-/** Outcome of one attempt. */
-export type AttemptStatus = z.infer<typeof AttemptStatusSchema>;
+export type AttemptStatus = "keep" | "discard" | "crash" | "noop" | "rejected";
+
+/** Schema of {@linkcode AttemptStatus}. */
+export const AttemptStatusSchema: z.ZodType<AttemptStatus> = z.enum([
+  "keep",
+  "discard",
+  "crash",
+  "noop",
+  "rejected",
+]);
 
 /** Where an attempt stopped or was decided. */
-export const AttemptPhaseSchema = z.enum([
+export type AttemptPhase =
+  | "edit"
+  | "contract"
+  | "run"
+  | "metric"
+  | "guardrail"
+  | "acceptance"
+  | "confirm"
+  | "selection";
+
+const attemptPhase = z.enum([
   "edit",
   "contract",
   "run",
@@ -34,8 +60,25 @@ export const AttemptPhaseSchema = z.enum([
   "selection",
 ]);
 
-/** Statistics of the acceptance comparison. */
-export const ComparisonRecordSchema = z.object({
+/** Statistics of one acceptance comparison. */
+export interface ComparisonRecord {
+  /** Mean improvement (positive = better), metric units. */
+  improvement: number;
+  /** Improvement relative to |incumbent mean|. */
+  relative: number;
+  /** One-sided p-value (1 when no noise test applied). */
+  p: number;
+  /** Standard error of the improvement. */
+  se: number;
+  /** Degrees of freedom. */
+  df: number;
+  /** Whether a noise test applied (≥ 2 runs per side). */
+  noiseTested: boolean;
+  /** Whether the rule passed. */
+  passed: boolean;
+}
+
+const comparisonRecord = z.object({
   improvement: z.number(),
   relative: z.number(),
   p: z.number(),
@@ -46,95 +89,233 @@ export const ComparisonRecordSchema = z.object({
 });
 
 /** One evaluated (or refused) idea. */
-export const AttemptSchema = z.object({
+export interface Attempt {
   /** "3" for the first candidate of iteration 3, "3.1" for the second. */
+  id: string;
+  /** Iteration number. */
+  iteration: number;
+  /** Candidate index within the iteration. */
+  candidate: number;
+  /** Proposal id within the iteration ("P1", …). */
+  proposal: string;
+  /** Which proposer produced it ("provider/model@temperature"). */
+  proposer: string;
+  /** The idea. */
+  idea: Idea;
+  /** Outcome. */
+  status: AttemptStatus;
+  /** Where it stopped or was decided. */
+  phase: AttemptPhase;
+  /** Why. */
+  reason: string;
+  /** Incumbent commit the attempt was built on. */
+  parent: string;
+  /** Tree of the edit, when there was a change. */
+  tree?: string;
+  /** The attempt's commit. */
+  commit?: string;
+  /** Ref keeping a non-kept commit reachable. */
+  ref?: string;
+  /** Patch file (relative to the run directory). */
+  patch?: string;
+  /** Repository-relative paths the edit changed. */
+  changedFiles: string[];
+  /** Metric per run. */
+  samples: number[];
+  /** Metric per confirmation run. */
+  confirmSamples: number[];
+  /** Fresh incumbent measurements taken during confirmation. */
+  incumbentConfirm: number[];
+  /** Mean of all successful runs (absent for crashes). */
+  mean?: number;
+  /** Acceptance statistics (pooled after confirmation). */
+  comparison?: ComparisonRecord;
+  /** Confirmation statistics (fresh runs only). */
+  confirmComparison?: ComparisonRecord;
+  /** Guardrail means by name. */
+  guardrails: Record<string, number>;
+  /** Multi-metric component means by name. */
+  components?: Record<string, number>;
+  /** Resource mean (results.tsv resource column). */
+  resource?: number;
+  /** Log files (relative to the run directory). */
+  logs: string[];
+  /** Last output lines of a crash. */
+  logTail?: string;
+  /** Wall milliseconds. */
+  ms: number;
+}
+
+const numbers = z.record(z.string(), z.number());
+
+const attemptObject = z.object({
   id: z.string(),
   iteration: z.number().int().positive(),
   candidate: z.number().int().nonnegative(),
-  /** Proposal id within the iteration ("P1", …). */
   proposal: z.string(),
-  /** Which proposer produced it ("provider/model@temperature"). */
   proposer: z.string(),
   idea: IdeaSchema,
   status: AttemptStatusSchema,
-  phase: AttemptPhaseSchema,
+  phase: attemptPhase,
   reason: z.string(),
-  /** Incumbent commit the attempt was built on. */
   parent: z.string(),
   tree: z.string().optional(),
   commit: z.string().optional(),
-  /** Ref keeping a non-kept commit reachable. */
   ref: z.string().optional(),
-  /** Patch file (relative to the run directory). */
   patch: z.string().optional(),
   changedFiles: z.array(z.string()),
   samples: z.array(z.number()),
   confirmSamples: z.array(z.number()),
-  /** Fresh incumbent measurements taken during confirmation. */
   incumbentConfirm: z.array(z.number()),
   mean: z.number().optional(),
-  comparison: ComparisonRecordSchema.optional(),
-  /** Confirmation statistics (fresh runs only). */
-  confirmComparison: ComparisonRecordSchema.optional(),
-  guardrails: z.record(z.string(), z.number()),
-  components: z.record(z.string(), z.number()).optional(),
+  comparison: comparisonRecord.optional(),
+  confirmComparison: comparisonRecord.optional(),
+  guardrails: numbers,
+  components: numbers.optional(),
   resource: z.number().optional(),
   logs: z.array(z.string()),
   logTail: z.string().optional(),
   ms: z.number().nonnegative(),
 });
-/** One evaluated (or refused) idea. */
-export type Attempt = z.infer<typeof AttemptSchema>;
+
+/** Schema of {@linkcode Attempt}. */
+export const AttemptSchema: z.ZodType<Attempt> = attemptObject;
 
 /** The incumbent (best-so-far) state after an iteration. */
-export const IncumbentSchema = z.object({
-  commit: z.string(),
+export interface Incumbent {
+  /** Its commit. */
+  commit: string;
   /** All measurements of the incumbent (paired mode: index = seed index). */
+  samples: number[];
+  /** Mean of `samples`. */
+  mean: number;
+  /** Guardrail means by name. */
+  guardrails: Record<string, number>;
+  /** Multi-metric component means. */
+  components?: Record<string, number>;
+  /** Attempt id that produced it ("baseline" for the start). */
+  attempt: string;
+}
+
+const incumbentObject = z.object({
+  commit: z.string(),
   samples: z.array(z.number()).min(1),
   mean: z.number(),
-  guardrails: z.record(z.string(), z.number()),
-  components: z.record(z.string(), z.number()).optional(),
-  /** Attempt id that produced it ("baseline" for the start). */
+  guardrails: numbers,
+  components: numbers.optional(),
   attempt: z.string(),
 });
-/** The incumbent state. */
-export type Incumbent = z.infer<typeof IncumbentSchema>;
 
 /** The graduated gate's state. */
-export const GateStateSchema = z.object({
-  stage: z.enum(["normal", "diversify", "throttle", "stop"]),
+export interface GateState {
+  /** Current stage. */
+  stage: "normal" | "diversify" | "throttle" | "stop";
   /** Iterations in a row without a keep. */
-  consecutiveFailures: z.number().int().nonnegative(),
+  consecutiveFailures: number;
   /** Temperature added to every proposer. */
+  temperatureBoost: number;
+}
+
+const gateStateObject = z.object({
+  stage: z.enum(["normal", "diversify", "throttle", "stop"]),
+  consecutiveFailures: z.number().int().nonnegative(),
   temperatureBoost: z.number().nonnegative(),
 });
-/** The graduated gate's state. */
-export type GateState = z.infer<typeof GateStateSchema>;
 
 /** The baseline measurement, written once by `init`. */
-export const BaselineRecordSchema = z.object({
+export interface BaselineRecord {
+  /** Record kind. */
+  kind: "baseline";
+  /** Run tag. */
+  tag: string;
+  /** `autoresearch/<tag>`. */
+  branch: string;
+  /** Commit the branch was created at. */
+  commit: string;
+  /** ISO time. */
+  startedAt: string;
+  /** Wall milliseconds. */
+  ms: number;
+  /** Metric per run. */
+  samples: number[];
+  /** Mean metric. */
+  mean: number;
+  /** Guardrail means (the frozen reference). */
+  guardrails: Record<string, number>;
+  /** Multi-metric component means. */
+  components?: Record<string, number>;
+  /** Resource mean. */
+  resource?: number;
+  /** sha256 of every contract file (problem.yaml included), repository-relative paths. */
+  contracts: Record<string, string>;
+  /** Sandbox request and the hook that served it. */
+  sandbox: { enabled: boolean; hook?: string };
+  /** Log files. */
+  logs: string[];
+}
+
+const baselineObject = z.object({
   kind: z.literal("baseline"),
   tag: z.string(),
   branch: z.string(),
-  /** Commit the branch was created at. */
   commit: z.string(),
   startedAt: z.string(),
   ms: z.number().nonnegative(),
   samples: z.array(z.number()).min(1),
   mean: z.number(),
-  guardrails: z.record(z.string(), z.number()),
-  components: z.record(z.string(), z.number()).optional(),
+  guardrails: numbers,
+  components: numbers.optional(),
   resource: z.number().optional(),
-  /** sha256 of every contract file (problem.yaml included), repo-relative paths. */
   contracts: z.record(z.string(), z.string()),
   sandbox: z.object({ enabled: z.boolean(), hook: z.string().optional() }),
   logs: z.array(z.string()),
 });
-/** The baseline measurement. */
-export type BaselineRecord = z.infer<typeof BaselineRecordSchema>;
+
+/** One proposer's output as recorded. */
+export interface ProposalRecord {
+  /** "P1", … */
+  id: string;
+  /** "provider/model". */
+  proposer: string;
+  /** Temperature used. */
+  temperature?: number;
+  /** The idea, when valid. */
+  idea?: Idea;
+  /** Why there is no idea. */
+  error?: string;
+}
 
 /** One finished iteration. */
-export const IterationRecordSchema = z.object({
+export interface IterationRecord {
+  /** Record kind. */
+  kind: "iteration";
+  /** Iteration number (1-based). */
+  iteration: number;
+  /** ISO time. */
+  startedAt: string;
+  /** Wall milliseconds. */
+  ms: number;
+  /** Every proposer's output. */
+  proposals: ProposalRecord[];
+  /** The critic's reviews. */
+  reviews: Review[];
+  /** The judge's ranking, when the judge was asked. */
+  judge?: JudgeRanking;
+  /** Evaluated (or refused) ideas. */
+  attempts: Attempt[];
+  /** The incumbent after the iteration. */
+  incumbent: Incumbent;
+  /** The memory after the iteration. */
+  memory: ResearchMemory;
+  /** The gate after the iteration. */
+  gate: GateState;
+  /** Tokens used. */
+  usage: Usage;
+  /** One-line summary. */
+  summary: string;
+}
+
+const iterationObject = z.object({
   kind: z.literal("iteration"),
   iteration: z.number().int().positive(),
   startedAt: z.string(),
@@ -148,22 +329,37 @@ export const IterationRecordSchema = z.object({
   })),
   reviews: z.array(ReviewSchema),
   judge: JudgeRankingSchema.optional(),
-  attempts: z.array(AttemptSchema),
-  incumbent: IncumbentSchema,
+  attempts: z.array(attemptObject),
+  incumbent: incumbentObject,
   memory: ResearchMemorySchema,
-  gate: GateStateSchema,
+  gate: gateStateObject,
   usage: UsageSchema,
-  /** One-line summary ("kept #3: 2-opt (−12.4%)"). */
   summary: z.string(),
 });
-/** One finished iteration. */
-export type IterationRecord = z.infer<typeof IterationRecordSchema>;
 
 /** A recovery from an interrupted iteration (written by the next `run`). */
-export const RecoveryRecordSchema = z.object({
+export interface RecoveryRecord {
+  /** Record kind. */
+  kind: "recovery";
+  /** ISO time. */
+  t: string;
+  /** The iteration that was interrupted and will be redone. */
+  iteration: number;
+  /** HEAD found. */
+  head: string;
+  /** Uncommitted paths found. */
+  dirty: string[];
+  /** Ref keeping a HEAD that had moved past the incumbent. */
+  savedRef?: string;
+  /** Patch of the uncommitted changes (relative to the run directory). */
+  savedPatch?: string;
+  /** Process group of a runner left alive by the kill, now killed. */
+  killedRunner?: number;
+}
+
+const recoveryObject = z.object({
   kind: z.literal("recovery"),
   t: z.string(),
-  /** The iteration that was interrupted and will be redone. */
   iteration: z.number().int().positive(),
   head: z.string(),
   dirty: z.array(z.string()),
@@ -171,29 +367,36 @@ export const RecoveryRecordSchema = z.object({
   savedPatch: z.string().optional(),
   killedRunner: z.number().int().optional(),
 });
-/** A recovery record. */
-export type RecoveryRecord = z.infer<typeof RecoveryRecordSchema>;
 
 /** Why a `run` invocation stopped. */
-export const StopRecordSchema = z.object({
+export interface StopRecord {
+  /** Record kind. */
+  kind: "stop";
+  /** ISO time. */
+  t: string;
+  /** Last finished iteration. */
+  iteration: number;
+  /** Why. */
+  reason: string;
+}
+
+const stopObject = z.object({
   kind: z.literal("stop"),
   t: z.string(),
-  /** Last finished iteration. */
   iteration: z.number().int().nonnegative(),
   reason: z.string(),
 });
-/** A stop record. */
-export type StopRecord = z.infer<typeof StopRecordSchema>;
 
 /** Any ledger line. */
-export const LedgerRecordSchema = z.discriminatedUnion("kind", [
-  BaselineRecordSchema,
-  IterationRecordSchema,
-  RecoveryRecordSchema,
-  StopRecordSchema,
+export type LedgerRecord = BaselineRecord | IterationRecord | RecoveryRecord | StopRecord;
+
+/** Schema of {@linkcode LedgerRecord}, discriminated by `kind`. */
+export const LedgerRecordSchema: z.ZodType<LedgerRecord> = z.discriminatedUnion("kind", [
+  baselineObject,
+  iterationObject,
+  recoveryObject,
+  stopObject,
 ]);
-/** Any ledger line. */
-export type LedgerRecord = z.infer<typeof LedgerRecordSchema>;
 
 /** File names inside a run directory. */
 export const RUN_FILES = {

@@ -2,7 +2,7 @@
  * The synthesizer's bounded memory: short lessons about what worked, what failed and what to try,
  * shown to every proposer. The deterministic update ({@linkcode rememberAttempts}) records each
  * attempt's outcome; an LLM synthesizer (see `society.ts`) may rewrite it, after which
- * {@linkcode boundMemory} enforces the limits again.
+ * {@linkcode boundResearchMemory} enforces the limits again.
  *
  * @module
  */
@@ -18,9 +18,9 @@ export type AttemptOutcome = Pick<Attempt, "id" | "status" | "reason"> & {
 };
 
 /** An empty memory. */
-export const EMPTY_MEMORY: ResearchMemory = { worked: [], failed: [], notes: [] };
+export const EMPTY_RESEARCH_MEMORY: ResearchMemory = { worked: [], failed: [], notes: [] };
 
-/** Options for {@linkcode boundMemory} and {@linkcode rememberAttempts}. */
+/** Options for {@linkcode boundResearchMemory} and {@linkcode rememberAttempts}. */
 export interface MemoryLimits {
   /** Entries kept per list (the most recent). @default 12 */
   size?: number;
@@ -38,16 +38,19 @@ export interface MemoryLimits {
  *
  * @example Keep the two most recent
  * ```ts
- * import { boundMemory } from "./memory.ts";
- * const m = boundMemory({ worked: ["a", "b", "c"], failed: [], notes: [] }, { size: 2 });
+ * import { boundResearchMemory } from "./memory.ts";
+ * const m = boundResearchMemory({ worked: ["a", "b", "c"], failed: [], notes: [] }, { size: 2 });
  * if (m.worked.join() !== "b,c") throw new Error();
  * ```
  */
-export function boundMemory(memory: ResearchMemory, limits: MemoryLimits = {}): ResearchMemory {
+export function boundResearchMemory(
+  memory: ResearchMemory,
+  limits: MemoryLimits = {},
+): ResearchMemory {
   const size = limits.size ?? 12;
   const chars = limits.entryChars ?? 300;
   if (!(Number.isInteger(size) && size >= 1)) {
-    throw new RangeError(`boundMemory: size must be an integer >= 1, got ${size}`);
+    throw new RangeError(`boundResearchMemory: size must be an integer >= 1, got ${size}`);
   }
   const trim = (xs: string[]): string[] => {
     const seen = new Set<string>();
@@ -75,8 +78,8 @@ export function boundMemory(memory: ResearchMemory, limits: MemoryLimits = {}): 
  *
  * @example A crash is remembered as a failure
  * ```ts
- * import { EMPTY_MEMORY, rememberAttempts } from "./memory.ts";
- * const m = rememberAttempts(EMPTY_MEMORY, [{
+ * import { EMPTY_RESEARCH_MEMORY, rememberAttempts } from "./memory.ts";
+ * const m = rememberAttempts(EMPTY_RESEARCH_MEMORY, [{
  *   id: "1", status: "crash", reason: "exit 1", idea: { title: "bigger model" },
  * }]);
  * if (!m.failed[0].includes("crash")) throw new Error();
@@ -97,5 +100,5 @@ export function rememberAttempts(
     const line = `#${a.id} ${a.idea.title}: ${a.status}${delta} — ${a.reason}`;
     (a.status === "keep" ? next.worked : next.failed).push(line);
   }
-  return boundMemory(next, limits);
+  return boundResearchMemory(next, limits);
 }

@@ -24,12 +24,196 @@
 import { z } from "zod";
 import { isMap, LineCounter, parseDocument } from "yaml";
 import { InputError } from "../util/jsonl.ts";
-import { ScalarizerSchema } from "./scalarize.ts";
+import { type Scalarizer, ScalarizerSchema } from "./scalarize.ts";
+
+/**
+ * A provider for one role: `"provider:model"` shorthand, or an object. Extra keys are passed to the
+ * provider factory (e.g. `script` for the scripted provider, `base_url`).
+ */
+export type RoleProviderSpec = string | {
+  /** Provider kind ("ollama", "openai", "scripted", …). */
+  provider: string;
+  /** Model name. */
+  model?: string;
+  /** Sampling temperature in [0, 2]. */
+  temperature?: number;
+  /** Sampling seed. */
+  seed?: number;
+  /** Output token limit. */
+  max_tokens?: number;
+  /** Provider-specific settings. */
+  [key: string]: unknown;
+};
+
+/** One named number parsed from the runner output (a multi-metric component). */
+export interface MetricComponent {
+  /** Component name (an objective of the scalarizer). */
+  name: string;
+  /** Regex whose first capture group is the number. */
+  regex: string;
+}
+
+/** The primary metric: parsed from the runner output, or scalarized from several components. */
+export interface MetricSpec {
+  /** Metric name (results.tsv column header). */
+  name: string;
+  /** Regex with one capture group (required unless `scalarize` is given). */
+  regex?: string;
+  /** Which way is better (a scalarized metric is always minimised). */
+  direction: "minimize" | "maximize";
+  /** Multi-metric: named numbers parsed from the output. */
+  components?: MetricComponent[];
+  /** Multi-metric: how components become the metric. */
+  scalarize?: Scalarizer;
+}
+
+/** A guardrail: a secondary metric that must stay within limits of the frozen baseline. */
+export interface Guardrail {
+  /** Name. */
+  name: string;
+  /** Regex whose first capture group is the value. */
+  regex: string;
+  /** Absolute upper limit. */
+  max?: number;
+  /** Absolute lower limit. */
+  min?: number;
+  /** Relative upper limit: value ≤ baseline × (1 + max_increase). */
+  max_increase?: number;
+  /** Relative lower limit: value ≥ baseline × (1 − max_decrease). */
+  max_decrease?: number;
+}
+
+/** How the runner is executed. */
+export interface RunnerSpec {
+  /** argv array (no shell) or a string run with `sh -c`. */
+  command: string[] | string;
+  /** Hard timeout per run in seconds; the whole process tree is killed (default 600). */
+  timeout_seconds: number;
+  /** Soft budget the runner is told as AUTORESEARCH_TIME_BUDGET; ≤ timeout. */
+  time_budget_seconds?: number;
+  /** Extra environment variables (default none). */
+  env: Record<string, string>;
+  /** Working directory relative to problem.yaml (default "."). */
+  cwd: string;
+}
+
+/** The noise-aware acceptance rule (see `acceptance.ts`). */
+export interface AcceptanceSpec {
+  /** Runs per evaluation (default 1). */
+  repeats: number;
+  /** The mean improvement must exceed this, in metric units (default 0). */
+  min_improvement: number;
+  /** One-sided significance level of the noise test (default 0.05). */
+  alpha: number;
+  /** "welch" (fresh seeds per run) or "paired" (seed i shared across evaluations); default welch. */
+  test: "welch" | "paired";
+  /** Re-measure a tentative keep, candidate and incumbent, before keeping it (default true). */
+  confirm: boolean;
+  /** Base seed passed to runners through AUTORESEARCH_SEED (default 0). */
+  seed: number;
+}
+
+/** Stop limits, counted over the whole run (all invocations). */
+export interface Budgets {
+  /** Iterations (default 10). */
+  iterations: number;
+  /** Wall seconds of recorded work. */
+  wall_seconds?: number;
+  /** Tokens over all roles. */
+  tokens?: number;
+}
+
+/** The coder: built in (the model's edit is applied), or an external agent command. */
+export type CoderSpec =
+  | {
+    kind: "builtin";
+    /** Model that turns instruction-only ideas into edits and repairs failed diffs. */
+    provider?: RoleProviderSpec;
+  }
+  | {
+    kind: "command";
+    /** argv template; `{prompt}`, `{files}` and `{idea}` are substituted. */
+    command: string[];
+    /** Hard timeout of the agent (default 900). */
+    timeout_seconds: number;
+  };
+
+/** Which model plays which role. */
+export interface Roles {
+  /** One or more proposers (different models or temperatures). */
+  proposers: RoleProviderSpec[];
+  /** Reviews proposals before compute is spent. */
+  critic?: RoleProviderSpec;
+  /** Ranks surviving proposals. */
+  judge?: RoleProviderSpec;
+  /** Applies ideas (default builtin). */
+  coder: CoderSpec;
+  /** Rewrites the memory. */
+  synthesizer?: RoleProviderSpec;
+}
+
+/** Society settings. */
+export interface SocietySpec {
+  /** Ideas the judge selects to evaluate per iteration (default 1). */
+  candidates: number;
+  /** Evaluate several candidates at once in git worktrees (default false). */
+  parallel: boolean;
+  /** Entries kept per list in the memory (default 12). */
+  memory_size: number;
+  /** History lines shown to proposers (default 20). */
+  history_size: number;
+  /** Characters of each mutable file shown to proposers (default 40000). */
+  max_file_chars: number;
+}
+
+/** The graduated gate's settings. */
+export interface GateSpec {
+  /** Consecutive iterations without a keep per escalation step (default 5). */
+  patience: number;
+  /** Proposer temperature added per failed iteration while diversifying (default 0.2). */
+  temperature_step: number;
+  /** Cap on the boosted temperature (default 1.5). */
+  max_temperature: number;
+  /** Pause before each throttled iteration (default 0). */
+  throttle_seconds: number;
+}
+
+/** The whole `problem.yaml`, defaults applied. */
+export interface Problem {
+  /** What to achieve, in words (shown to every role). */
+  objective: string;
+  /** The primary metric. */
+  metric: MetricSpec;
+  /** The runner. */
+  runner: RunnerSpec;
+  /** Files the society may change (relative to problem.yaml). */
+  mutable: string[];
+  /** Contract files, sha256-checked before any acceptance; problem.yaml is always one. */
+  readonly: string[];
+  /** Path of a constitution (Markdown) the society must respect, relative to problem.yaml. */
+  constitution?: string;
+  /** The acceptance rule. */
+  acceptance: AcceptanceSpec;
+  /** Guardrails against the frozen baseline. */
+  guardrails: Guardrail[];
+  /** Secondary number for the results.tsv resource column (default: seconds per run). */
+  resource?: MetricComponent;
+  /** Stop limits. */
+  budgets: Budgets;
+  /** Society settings. */
+  society: SocietySpec;
+  /** Graduated gate settings. */
+  gate: GateSpec;
+  /** Which model plays which role. */
+  roles: Roles;
+  /** Runner isolation request; recorded in the ledger, enforced by a sandbox hook. */
+  sandbox: { enabled: boolean; profile?: string };
+}
 
 const direction = z.enum(["minimize", "maximize"]);
 
 /** A regular expression given as a string; its first capture group is the number. */
-export const MetricRegexSchema = z.string().min(1).superRefine((value, ctx) => {
+const MetricRegexSchema = z.string().min(1).superRefine((value, ctx) => {
   try {
     new RegExp(value);
   } catch (error) {
@@ -41,7 +225,7 @@ export const MetricRegexSchema = z.string().min(1).superRefine((value, ctx) => {
  * A provider for one role: `"provider:model"` shorthand, or an object. Extra keys are passed to the
  * provider factory (e.g. `script` for the scripted provider, `base_url`).
  */
-export const RoleProviderSpecSchema = z.union([
+const RoleProviderSpecSchema = z.union([
   z.string().min(1),
   z.looseObject({
     provider: z.string().min(1),
@@ -51,11 +235,9 @@ export const RoleProviderSpecSchema = z.union([
     max_tokens: z.number().int().positive().optional(),
   }),
 ]);
-/** A provider for one role. */
-export type RoleProviderSpec = z.infer<typeof RoleProviderSpecSchema>;
 
 /** The primary metric: parsed from the runner output, or scalarized from several objectives. */
-export const MetricSpecSchema = z.object({
+const MetricSpecSchema = z.object({
   name: z.string().min(1),
   /** Regex with one capture group (required unless `scalarize` is given). */
   regex: MetricRegexSchema.optional(),
@@ -88,11 +270,9 @@ export const MetricSpecSchema = z.object({
     });
   }
 });
-/** The primary metric. */
-export type MetricSpec = z.infer<typeof MetricSpecSchema>;
 
 /** A guardrail: a secondary metric that must stay within limits of the frozen baseline. */
-export const GuardrailSchema = z.object({
+const GuardrailSchema = z.object({
   name: z.string().min(1),
   regex: MetricRegexSchema,
   /** Absolute upper limit. */
@@ -107,11 +287,9 @@ export const GuardrailSchema = z.object({
   (g) => [g.max, g.min, g.max_increase, g.max_decrease].some((v) => v !== undefined),
   { message: "a guardrail needs at least one of max, min, max_increase, max_decrease" },
 );
-/** A guardrail. */
-export type Guardrail = z.infer<typeof GuardrailSchema>;
 
 /** How the runner is executed. */
-export const RunnerSpecSchema = z.object({
+const RunnerSpecSchema = z.object({
   /** argv array (no shell) or a string run with `sh -c`. */
   command: z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]),
   /** Hard timeout per run; the whole process tree is killed. */
@@ -129,11 +307,9 @@ export const RunnerSpecSchema = z.object({
     path: ["time_budget_seconds"],
   },
 );
-/** How the runner is executed. */
-export type RunnerSpec = z.infer<typeof RunnerSpecSchema>;
 
 /** The noise-aware acceptance rule (see `acceptance.ts`). */
-export const AcceptanceSpecSchema = z.object({
+const AcceptanceSpecSchema = z.object({
   /** Runs per evaluation. */
   repeats: z.number().int().min(1).max(100).default(1),
   /** The mean improvement must exceed this (metric units). */
@@ -147,20 +323,16 @@ export const AcceptanceSpecSchema = z.object({
   /** Base seed passed to runners (AUTORESEARCH_SEED derives from it). */
   seed: z.number().int().default(0),
 });
-/** The acceptance rule. */
-export type AcceptanceSpec = z.infer<typeof AcceptanceSpecSchema>;
 
 /** Stop limits, counted over the whole run (all invocations). */
-export const BudgetsSchema = z.object({
+const BudgetsSchema = z.object({
   iterations: z.number().int().positive().default(10),
   wall_seconds: z.number().positive().optional(),
   tokens: z.number().int().positive().optional(),
 });
-/** Stop limits. */
-export type Budgets = z.infer<typeof BudgetsSchema>;
 
 /** The coder: built in (the model's edit is applied), or an external agent command. */
-export const CoderSpecSchema = z.discriminatedUnion("kind", [
+const CoderSpecSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("builtin"),
     /** Model that turns instruction-only ideas into edits (optional). */
@@ -173,22 +345,17 @@ export const CoderSpecSchema = z.discriminatedUnion("kind", [
     timeout_seconds: z.number().positive().default(900),
   }),
 ]);
-/** The coder. */
-export type CoderSpec = z.infer<typeof CoderSpecSchema>;
 
 /** Which model plays which role. */
-export const RolesSchema = z.object({
+const RolesSchema = z.object({
   proposers: z.array(RoleProviderSpecSchema).min(1),
   critic: RoleProviderSpecSchema.optional(),
   judge: RoleProviderSpecSchema.optional(),
   coder: CoderSpecSchema.default({ kind: "builtin" }),
   synthesizer: RoleProviderSpecSchema.optional(),
 });
-/** Which model plays which role. */
-export type Roles = z.infer<typeof RolesSchema>;
 
-/** The whole `problem.yaml`. */
-export const ProblemSchema = z.object({
+const problemObject = z.object({
   objective: z.string().min(1),
   metric: MetricSpecSchema,
   runner: RunnerSpecSchema,
@@ -254,10 +421,8 @@ export const ProblemSchema = z.object({
     names.add(g.name);
   }
 });
-/** The whole `problem.yaml` (defaults applied). */
-export type Problem = z.infer<typeof ProblemSchema>;
-/** `problem.yaml` as written (before defaults). */
-export type ProblemInput = z.input<typeof ProblemSchema>;
+/** Schema of {@linkcode Problem}: validates `problem.yaml` and applies the defaults. */
+export const ProblemSchema: z.ZodType<Problem> = problemObject;
 
 /** Options for {@linkcode parseProblem}. */
 export interface ParseProblemOptions {

@@ -31,9 +31,9 @@ import {
   summarizeLedger,
   writeResultsTsv,
 } from "./ledger.ts";
-import { boundMemory, EMPTY_MEMORY, rememberAttempts } from "./memory.ts";
+import { boundResearchMemory, EMPTY_RESEARCH_MEMORY, rememberAttempts } from "./memory.ts";
 import type { Budgets } from "./problem.ts";
-import { type ResearchContext, STRATEGY_CHANGE_NOTE } from "./prompts.ts";
+import { RESEARCH_STRATEGY_NOTE, type ResearchContext } from "./prompts.ts";
 import { type ProviderFactory, type ResearchProviders, resolveRoles } from "./roles.ts";
 import { killProcessGroup, type RunnerSandbox } from "./runner.ts";
 import type { Idea } from "./schemas.ts";
@@ -43,7 +43,7 @@ import {
   proposeIdeas,
   rankProposals,
   reviewProposals,
-  synthesizeMemory,
+  synthesizeResearchMemory,
 } from "./society.ts";
 import { mean } from "./welch.ts";
 import {
@@ -349,7 +349,7 @@ export async function runResearch(
     const state: LoopState = {
       baseline,
       incumbent: summary.incumbent!,
-      memory: last?.memory ?? EMPTY_MEMORY,
+      memory: last?.memory ?? EMPTY_RESEARCH_MEMORY,
       gate: options.resetGate ? INITIAL_GATE : last?.gate ?? INITIAL_GATE,
       lastIteration: summary.lastIteration,
       tokens: summary.tokens,
@@ -573,7 +573,7 @@ async function runIteration(
     history: state.history.slice(-problem.society.history_size),
     memory: state.memory,
     iteration: n,
-    strategyNote: state.gate.stage === "normal" ? undefined : STRATEGY_CHANGE_NOTE,
+    strategyNote: state.gate.stage === "normal" ? undefined : RESEARCH_STRATEGY_NOTE,
   };
   log(options.onEvent, "info", `iteration ${n}: proposing (gate ${state.gate.stage})`);
   const proposers = throttled ? providers.proposers.slice(0, 1) : providers.proposers;
@@ -590,7 +590,7 @@ async function runIteration(
   }
   let reviews: IterationRecord["reviews"] = [];
   if (providers.critic && valid.length > 0) {
-    const r = await reviewProposals(providers.critic, context, valid, social);
+    const r = await reviewProposals(providers.critic, valid, { ...social, context });
     reviews = r.reviews;
     if (r.error) log(options.onEvent, "warn", `critic failed (no vetoes): ${r.error}`);
   }
@@ -607,7 +607,7 @@ async function runIteration(
   let judge: IterationRecord["judge"];
   let order = survivors.map((p) => p.id);
   if (providers.judge && survivors.length > want) {
-    judge = await rankProposals(providers.judge, context, survivors, social);
+    judge = await rankProposals(providers.judge, survivors, { ...social, context });
     if (judge) order = [...judge.ranking, ...order.filter((id) => !judge!.ranking.includes(id))];
     else log(options.onEvent, "warn", "judge failed: using proposal order");
   }
@@ -648,7 +648,10 @@ async function runIteration(
   // Commits for every attempt with a tree; refs and patches for all of them.
   for (const a of attempts) {
     if (!a.tree) continue;
-    a.commit = await repo.commitTree(a.tree, [state.incumbent.commit], commitMessage(ws, a, state));
+    a.commit = await repo.commitTree(a.tree, {
+      parents: [state.incumbent.commit],
+      message: commitMessage(ws, a, state),
+    });
     if (a.status !== "keep") {
       a.ref = `${ws.refPrefix}/discarded/${a.id}`;
       await repo.updateRef(a.ref, a.commit);
@@ -695,8 +698,11 @@ async function runIteration(
     : `no candidate (${valid.length} valid proposal(s), ${vetoed.size} vetoed)`;
   if (providers.synthesizer) {
     const text = [summary, ...attempts.map(historyLine)].join("\n");
-    const m = await synthesizeMemory(providers.synthesizer, memory, text, social);
-    if (m) memory = boundMemory(m, { size: problem.society.memory_size });
+    const m = await synthesizeResearchMemory(providers.synthesizer, memory, {
+      ...social,
+      iterationText: text,
+    });
+    if (m) memory = boundResearchMemory(m, { size: problem.society.memory_size });
   }
   const gate = advanceGate(state.gate, Boolean(winner), problem.gate);
   if (gate.transition) log(options.onEvent, "warn", gate.transition);
@@ -873,7 +879,10 @@ async function attemptIdea(
   }
 
   // 4. Guardrails against the frozen baseline.
-  const guard = checkGuardrails(attempt.guardrails, state.baseline.guardrails, problem.guardrails);
+  const guard = checkGuardrails(attempt.guardrails, {
+    baseline: state.baseline.guardrails,
+    guardrails: problem.guardrails,
+  });
   if (!guard.ok) return done("discard", "guardrail", `guardrail: ${guard.violations.join("; ")}`);
 
   // 5. The acceptance rule against the incumbent.
@@ -974,7 +983,7 @@ async function applyIdea(
     if (!providers.coder) {
       throw new EditError("the idea has only instructions and no coder model is configured");
     }
-    const r = await codeIdea(providers.coder, idea, await files(), social);
+    const r = await codeIdea(providers.coder, idea, { ...social, files: await files() });
     if (!r.ok) throw new EditError(`coder: ${r.error}`);
     edits = r.edits;
   }
@@ -982,8 +991,9 @@ async function applyIdea(
     await applyEdits(edits, { baseDir, rootDir: wt.root });
   } catch (error) {
     if (!(error instanceof EditError) || !providers.coder) throw error;
-    const r = await codeIdea(providers.coder, idea, await files(), {
+    const r = await codeIdea(providers.coder, idea, {
       ...social,
+      files: await files(),
       previousError: error.message,
     });
     if (!r.ok) throw new EditError(`${error.message}; coder retry: ${r.error}`);

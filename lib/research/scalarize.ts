@@ -21,55 +21,97 @@
 import { z } from "zod";
 
 /** One objective of a multi-metric problem (raw units; `scale` converts to comparable units). */
-export const ObjectiveSchema = z.object({
+export interface Objective {
   /** Metric name, as measured. */
-  name: z.string().min(1),
+  name: string;
   /** Which way is better. */
-  direction: z.enum(["minimize", "maximize"]),
+  direction: "minimize" | "maximize";
   /** Relative importance (convex sum, Tchebycheff). */
-  weight: z.number().nonnegative().default(1),
+  weight: number;
   /** Divides the raw value (a typical range), so objectives in different units mix. */
-  scale: z.number().positive().default(1),
+  scale: number;
   /** Ideal (best achievable) raw value, the Tchebycheff reference point. */
-  ideal: z.number().default(0),
+  ideal: number;
   /** Differences up to this raw amount count as ties (exact lexicographic comparison). */
-  tolerance: z.number().nonnegative().default(0),
+  tolerance: number;
   /** ε-constraint bound in raw units: the value must be at most (minimize) / at least (maximize) it. */
+  bound?: number;
+}
+
+/** One objective as written by users: defaults are weight 1, scale 1, ideal 0, tolerance 0. */
+export type ObjectiveInput =
+  & Pick<Objective, "name" | "direction" | "bound">
+  & Partial<Pick<Objective, "weight" | "scale" | "ideal" | "tolerance">>;
+
+const objectiveObject = z.object({
+  name: z.string().min(1),
+  direction: z.enum(["minimize", "maximize"]),
+  weight: z.number().nonnegative().default(1),
+  scale: z.number().positive().default(1),
+  ideal: z.number().default(0),
+  tolerance: z.number().nonnegative().default(0),
   bound: z.number().optional(),
 });
-/** One objective of a multi-metric problem. */
-export type Objective = z.infer<typeof ObjectiveSchema>;
-/** One objective as written by users (defaults not yet applied). */
-export type ObjectiveInput = z.input<typeof ObjectiveSchema>;
 
-const objectives = z.array(ObjectiveSchema).min(1);
+/** Schema of {@linkcode Objective} (applies the defaults). */
+export const ObjectiveSchema: z.ZodType<Objective, ObjectiveInput> = objectiveObject;
 
-/** A scalarizer specification, discriminated by `kind`. */
-export const ScalarizerSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("convex"), objectives }),
-  z.object({
-    kind: z.literal("tchebycheff"),
-    objectives,
+const objectives = z.array(objectiveObject).min(1);
+
+/** A scalarizer specification, discriminated by `kind` (defaults applied). */
+export type Scalarizer =
+  | { kind: "convex"; objectives: Objective[] }
+  | {
+    kind: "tchebycheff";
+    objectives: Objective[];
     /** Augmentation coefficient ρ. */
-    rho: z.number().nonnegative().default(1e-4),
-  }),
-  z.object({
-    kind: z.literal("lexicographic"),
-    objectives,
+    rho: number;
+  }
+  | {
+    kind: "lexicographic";
+    objectives: Objective[];
     /** Weight ratio between consecutive priorities. */
-    resolution: z.number().positive().max(1).default(1e-3),
-  }),
-  z.object({
-    kind: z.literal("epsilon"),
+    resolution: number;
+  }
+  | {
+    kind: "epsilon";
     /** Name of the objective to optimise; the others need a `bound`. */
-    primary: z.string().min(1),
-    objectives,
+    primary: string;
+    objectives: Objective[];
     /** Cost per scaled unit of constraint violation. */
-    penalty: z.number().positive().default(1e6),
-  }),
-]);
-/** A scalarizer specification. */
-export type Scalarizer = z.infer<typeof ScalarizerSchema>;
+    penalty: number;
+  };
+
+/** A scalarizer as written by users (defaults: ρ 1e-4, resolution 1e-3, penalty 1e6). */
+export type ScalarizerInput =
+  | { kind: "convex"; objectives: ObjectiveInput[] }
+  | { kind: "tchebycheff"; objectives: ObjectiveInput[]; rho?: number }
+  | { kind: "lexicographic"; objectives: ObjectiveInput[]; resolution?: number }
+  | { kind: "epsilon"; primary: string; objectives: ObjectiveInput[]; penalty?: number };
+
+/** Schema of {@linkcode Scalarizer}. */
+export const ScalarizerSchema: z.ZodType<Scalarizer, ScalarizerInput> = z.discriminatedUnion(
+  "kind",
+  [
+    z.object({ kind: z.literal("convex"), objectives }),
+    z.object({
+      kind: z.literal("tchebycheff"),
+      objectives,
+      rho: z.number().nonnegative().default(1e-4),
+    }),
+    z.object({
+      kind: z.literal("lexicographic"),
+      objectives,
+      resolution: z.number().positive().max(1).default(1e-3),
+    }),
+    z.object({
+      kind: z.literal("epsilon"),
+      primary: z.string().min(1),
+      objectives,
+      penalty: z.number().positive().default(1e6),
+    }),
+  ],
+);
 
 function oriented(values: Record<string, number>, o: Objective): number {
   const v = values[o.name];
@@ -317,7 +359,7 @@ export function epsilonConstraint(
  */
 export function scalarize(
   values: Record<string, number>,
-  spec: z.input<typeof ScalarizerSchema>,
+  spec: ScalarizerInput,
 ): number {
   const s = ScalarizerSchema.parse(spec);
   switch (s.kind) {

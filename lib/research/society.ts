@@ -13,13 +13,13 @@ import { generateStructured } from "../roles/structured.ts";
 import type { Message, Usage } from "../schemas/chat.ts";
 import { emit, type EventSink } from "../schemas/events.ts";
 import {
-  CODER_SYSTEM_PROMPT,
-  CRITIC_SYSTEM_PROMPT,
-  JUDGE_SYSTEM_PROMPT,
-  PROPOSER_SYSTEM_PROMPT,
   renderContext,
+  RESEARCH_CODER_PROMPT,
+  RESEARCH_CRITIC_PROMPT,
+  RESEARCH_JUDGE_PROMPT,
+  RESEARCH_PROPOSER_PROMPT,
+  RESEARCH_SYNTHESIZER_PROMPT,
   type ResearchContext,
-  SYNTHESIZER_SYSTEM_PROMPT,
 } from "./prompts.ts";
 import {
   CoderEditsSchema,
@@ -58,6 +58,19 @@ export interface SocietyOptions {
   onUsage?: (usage: Usage) => void;
   /** Characters of each edit shown to the critic and judge. @default 6000 */
   maxEditChars?: number;
+}
+
+/** Society options plus the shared context (critic and judge). */
+export interface ContextOptions extends SocietyOptions {
+  /** The shared context every role sees. */
+  context: ResearchContext;
+}
+
+function requireContext(options: ContextOptions, where: string): ResearchContext {
+  if (!options?.context || typeof options.context.objective !== "string") {
+    throw new TypeError(`${where}: options.context must be a ResearchContext`);
+  }
+  return options.context;
 }
 
 /** One proposer's output in an iteration. */
@@ -173,7 +186,7 @@ export async function proposeIdeas(
     renderContext(context)
   }\n\n# Task\nPropose one idea for iteration ${context.iteration}. Answer with the JSON object only.`;
   const messages: Message[] = [
-    { role: "system", content: PROPOSER_SYSTEM_PROMPT },
+    { role: "system", content: RESEARCH_PROPOSER_PROMPT },
     { role: "user", content: user },
   ];
   return await Promise.all(models.map(async (model, i): Promise<Proposal> => {
@@ -226,9 +239,8 @@ export function renderProposals(proposals: readonly Proposal[], maxEditChars = 6
  * nothing (measurement still decides), and is reported through the returned `error`.
  *
  * @param model The critic.
- * @param context The shared context.
  * @param proposals Proposals with ideas.
- * @param options Iteration, events, usage.
+ * @param options The shared context, iteration, events, usage.
  * @returns The reviews (unknown ids dropped) and an error when the call failed.
  *
  * @example A scripted veto
@@ -240,22 +252,25 @@ export function renderProposals(proposals: readonly Proposal[], maxEditChars = 6
  * });
  * const idea = { title: "t", hypothesis: "h", rationale: "r", alternatives: [], expectedDelta: 0,
  *   risk: "low" as const, edits: [], instructions: "x" };
- * const r = await reviewProposals({ provider }, {
- *   objective: "o", metric: { name: "m", direction: "minimize" }, files: [], readonly: [],
+ * const context = {
+ *   objective: "o", metric: { name: "m", direction: "minimize" as const }, files: [], readonly: [],
  *   baseline: 1, incumbent: 1, history: [], memory: { worked: [], failed: [], notes: [] }, iteration: 1,
- * }, [{ id: "P1", proposer: "s/s", idea }], { iteration: 1 });
+ * };
+ * const r = await reviewProposals({ provider }, [{ id: "P1", proposer: "s/s", idea }], {
+ *   iteration: 1, context,
+ * });
  * if (!r.reviews[0].veto) throw new Error("expected a veto");
  * ```
  */
 export async function reviewProposals(
   model: RoleModel,
-  context: ResearchContext,
   proposals: readonly Proposal[],
-  options: SocietyOptions,
+  options: ContextOptions,
 ): Promise<{ reviews: Review[]; error?: string }> {
+  const context = requireContext(options, "reviewProposals");
   const ids = new Set(proposals.filter((p) => p.idea).map((p) => p.id));
   const messages: Message[] = [
-    { role: "system", content: CRITIC_SYSTEM_PROMPT },
+    { role: "system", content: RESEARCH_CRITIC_PROMPT },
     {
       role: "user",
       content: `${renderContext(context)}\n\n# Proposals\n${
@@ -273,9 +288,8 @@ export async function reviewProposals(
  * `undefined` (the caller falls back to proposal order).
  *
  * @param model The judge.
- * @param context The shared context.
  * @param proposals The surviving proposals.
- * @param options Iteration, events, usage.
+ * @param options The shared context, iteration, events, usage.
  * @returns The ranking (known ids only, each once) with the judge's reason, or undefined.
  *
  * @example The judge prefers P2
@@ -287,22 +301,24 @@ export async function reviewProposals(
  * });
  * const idea = { title: "t", hypothesis: "h", rationale: "r", alternatives: [], expectedDelta: 0,
  *   risk: "low" as const, edits: [], instructions: "x" };
- * const r = await rankProposals({ provider }, {
- *   objective: "o", metric: { name: "m", direction: "minimize" }, files: [], readonly: [],
+ * const context = {
+ *   objective: "o", metric: { name: "m", direction: "minimize" as const }, files: [], readonly: [],
  *   baseline: 1, incumbent: 1, history: [], memory: { worked: [], failed: [], notes: [] }, iteration: 1,
- * }, [{ id: "P1", proposer: "s/s", idea }, { id: "P2", proposer: "s/s", idea }], { iteration: 1 });
+ * };
+ * const proposals = [{ id: "P1", proposer: "s/s", idea }, { id: "P2", proposer: "s/s", idea }];
+ * const r = await rankProposals({ provider }, proposals, { iteration: 1, context });
  * if (r?.ranking.join() !== "P2,P1") throw new Error(String(r?.ranking));
  * ```
  */
 export async function rankProposals(
   model: RoleModel,
-  context: ResearchContext,
   proposals: readonly Proposal[],
-  options: SocietyOptions,
+  options: ContextOptions,
 ): Promise<JudgeRanking | undefined> {
+  const context = requireContext(options, "rankProposals");
   const ids = proposals.filter((p) => p.idea).map((p) => p.id);
   const messages: Message[] = [
-    { role: "system", content: JUDGE_SYSTEM_PROMPT },
+    { role: "system", content: RESEARCH_JUDGE_PROMPT },
     {
       role: "user",
       content: `${renderContext(context)}\n\n# Proposals\n${
@@ -323,8 +339,7 @@ export async function rankProposals(
  *
  * @param model The coder model.
  * @param idea The idea.
- * @param files Current mutable files (paths relative to problem.yaml).
- * @param options Iteration, events, usage, and the previous failure to fix.
+ * @param options Current mutable files, the previous failure to fix, iteration, events, usage.
  * @returns The edits, or an error.
  *
  * @example The coder returns a full file
@@ -337,26 +352,32 @@ export async function rankProposals(
  * const r = await codeIdea({ provider }, {
  *   title: "t", hypothesis: "h", rationale: "r", alternatives: [], expectedDelta: 0, risk: "low",
  *   edits: [], instructions: "write new",
- * }, [{ path: "a.txt", content: "old" }], { iteration: 1 });
+ * }, { iteration: 1, files: [{ path: "a.txt", content: "old" }] });
  * if (!r.ok || r.edits[0].content !== "new") throw new Error();
  * ```
  */
 export async function codeIdea(
   model: RoleModel,
   idea: Idea,
-  files: readonly { path: string; content: string }[],
   options: SocietyOptions & {
+    /** Current mutable files (paths relative to problem.yaml). */
+    files: readonly { path: string; content: string }[];
     /** Why the previous edit failed (e.g. a mismatched hunk). @default undefined */
     previousError?: string;
   },
 ): Promise<{ ok: true; edits: Edit[] } | { ok: false; error: string }> {
+  if (!Array.isArray(options?.files)) {
+    throw new TypeError("codeIdea: options.files must be an array of { path, content }");
+  }
   const fence = "```";
-  const fileText = files.map((f) => `## ${f.path}\n${fence}\n${f.content}\n${fence}`).join("\n\n");
+  const fileText = options.files.map((f) => `## ${f.path}\n${fence}\n${f.content}\n${fence}`).join(
+    "\n\n",
+  );
   const retry = options.previousError
     ? `\n\nThe proposed edit could not be applied: ${options.previousError}\nReturn full file contents.`
     : "";
   const messages: Message[] = [
-    { role: "system", content: CODER_SYSTEM_PROMPT },
+    { role: "system", content: RESEARCH_CODER_PROMPT },
     {
       role: "user",
       content: `# Idea\n${JSON.stringify(idea, null, 2)}\n\n# Mutable files\n${fileText}${retry}`,
@@ -372,30 +393,36 @@ export async function codeIdea(
  *
  * @param model The synthesizer.
  * @param memory The memory after the deterministic update.
- * @param iterationText What happened in the iteration (rendered).
- * @param options Iteration, events, usage.
- * @returns The new memory (unbounded; bound it with `boundMemory`), or undefined.
+ * @param options What happened in the iteration (rendered), iteration, events, usage.
+ * @returns The new memory (unbounded; bound it with `boundResearchMemory`), or undefined.
  *
  * @example A scripted synthesizer
  * ```ts
  * import { createScriptedProvider } from "../providers/scripted.ts";
- * import { synthesizeMemory } from "./society.ts";
+ * import { synthesizeResearchMemory } from "./society.ts";
  * const provider = createScriptedProvider({
  *   respond: () => JSON.stringify({ worked: ["2-opt helps"], failed: [], notes: [] }),
  * });
- * const m = await synthesizeMemory({ provider }, { worked: [], failed: [], notes: [] }, "kept 2-opt",
- *   { iteration: 1 });
+ * const m = await synthesizeResearchMemory({ provider }, { worked: [], failed: [], notes: [] }, {
+ *   iteration: 1, iterationText: "kept 2-opt",
+ * });
  * if (m?.worked[0] !== "2-opt helps") throw new Error();
  * ```
  */
-export async function synthesizeMemory(
+export async function synthesizeResearchMemory(
   model: RoleModel,
   memory: ResearchMemory,
-  iterationText: string,
-  options: SocietyOptions,
+  options: SocietyOptions & {
+    /** What happened in the latest iteration (rendered text). */
+    iterationText: string;
+  },
 ): Promise<ResearchMemory | undefined> {
+  const iterationText = options?.iterationText;
+  if (typeof iterationText !== "string") {
+    throw new TypeError("synthesizeResearchMemory: options.iterationText must be a string");
+  }
   const messages: Message[] = [
-    { role: "system", content: SYNTHESIZER_SYSTEM_PROMPT },
+    { role: "system", content: RESEARCH_SYNTHESIZER_PROMPT },
     {
       role: "user",
       content: `# Current memory\n${

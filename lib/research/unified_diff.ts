@@ -52,6 +52,8 @@ export class DiffError extends Error {
   /** 1-based hunk number, when the problem is in a hunk. */
   readonly hunk?: number;
   /**
+   * Creates the error.
+   *
    * @param message What is wrong.
    * @param hunk 1-based hunk number.
    */

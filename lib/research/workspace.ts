@@ -14,6 +14,8 @@ import { RUN_FILES } from "./ledger.ts";
 /** A research-level failure (baseline crash, lock held, missing providers, …). */
 export class ResearchError extends Error {
   /**
+   * Creates the error.
+   *
    * @param message What is wrong.
    * @param options Cause.
    */
