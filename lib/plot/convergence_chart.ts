@@ -68,7 +68,7 @@ export function convergenceChart(
   rows: ConvergenceRow[],
   options: ConvergenceChartOptions = {},
 ): TopLevelSpec {
-  const parsed = parseRows("convergenceChart", ConvergenceRowSchema, rows, options);
+  const parsed = parseRows(ConvergenceRowSchema, rows, { builder: "convergenceChart", options });
   const seen = new Set<number>();
   parsed.forEach((r, i) => {
     if (seen.has(r.iteration)) {
@@ -135,7 +135,6 @@ export function convergenceChart(
         },
       ],
     } satisfies TopLevelSpec,
-    options,
-    "Autoresearch convergence",
+    { defaultTitle: "Autoresearch convergence", ...options },
   );
 }

@@ -61,7 +61,7 @@ export interface ForestPlotOptions extends PlotOptions {
  * ```
  */
 export function forestPlot(rows: ForestRow[], options: ForestPlotOptions = {}): TopLevelSpec {
-  const parsed = parseRows("forestPlot", ForestRowSchema, rows, options);
+  const parsed = parseRows(ForestRowSchema, rows, { builder: "forestPlot", options });
   const seen = new Set<string>();
   const values = parsed.map((r, i) => {
     let label = r.critic ? `${r.arm} · ${r.critic}` : r.arm;
@@ -135,7 +135,6 @@ export function forestPlot(rows: ForestRow[], options: ForestPlotOptions = {}): 
         },
       ],
     } satisfies TopLevelSpec,
-    options,
-    "Paired Δ per arm",
+    { defaultTitle: "Paired Δ per arm", ...options },
   );
 }

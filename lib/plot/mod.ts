@@ -20,14 +20,12 @@
  * @module
  */
 export {
-  parseRows,
   type PlotOptions,
   PlotOptionsSchema,
   SIMULATED_SUBTITLE,
   type TitleBlock,
   titleBlock,
   VEGA_LITE_SCHEMA,
-  withTopLevel,
 } from "./plot_options.ts";
 export {
   forestPlot,
@@ -41,6 +39,7 @@ export {
   type SlopeChartOptions,
   type SlopeOutcome,
   slopeOutcome,
+  type SlopeOutcomeOptions,
   type SlopeRow,
   SlopeRowSchema,
 } from "./slope_chart.ts";

@@ -76,14 +76,21 @@ export function titleBlock(options: PlotOptions, defaultTitle: string): TitleBlo
   return title;
 }
 
+/** Context of {@linkcode parseRows}. */
+export interface RowContext {
+  /** Name of the calling builder, used in messages. @default "plot" */
+  builder?: string;
+  /** The builder's plot options, validated too. @default {} */
+  options?: PlotOptions;
+}
+
 /**
  * Validates plot options and row arrays with zod, throwing an error that names the builder, the
  * row index and the field.
  *
- * @param builder Name of the calling builder, used in messages.
  * @param schema Row schema.
  * @param rows The rows to check (must be a non-empty array).
- * @param options The plot options to check.
+ * @param context The calling builder's name (for messages) and its plot options (checked too).
  * @returns The parsed rows.
  * @throws {TypeError} naming the first bad row and field.
  *
@@ -93,7 +100,7 @@ export function titleBlock(options: PlotOptions, defaultTitle: string): TitleBlo
  * import { parseRows } from "./plot_options.ts";
  * let message = "";
  * try {
- *   parseRows("demo", z.object({ x: z.number() }), [{ x: 1 }, { x: "no" }], {});
+ *   parseRows(z.object({ x: z.number() }), [{ x: 1 }, { x: "no" }], { builder: "demo" });
  * } catch (e) {
  *   message = (e as Error).message;
  * }
@@ -101,12 +108,12 @@ export function titleBlock(options: PlotOptions, defaultTitle: string): TitleBlo
  * ```
  */
 export function parseRows<S extends z.ZodType>(
-  builder: string,
   schema: S,
   rows: unknown,
-  options: PlotOptions,
+  context: RowContext = {},
 ): z.infer<S>[] {
-  const opt = PlotOptionsSchema.safeParse(options ?? {});
+  const builder = context.builder ?? "plot";
+  const opt = PlotOptionsSchema.safeParse(context.options ?? {});
   if (!opt.success) {
     const issue = opt.error.issues[0];
     throw new TypeError(`${builder}: options.${issue.path.join(".")}: ${issue.message}`);
@@ -128,29 +135,30 @@ export function parseRows<S extends z.ZodType>(
   });
 }
 
+/** Options of {@linkcode withTopLevel}. */
+export interface TopLevelOptions extends PlotOptions {
+  /** Title used when `title` is not set. @default "" */
+  defaultTitle?: string;
+}
+
 /**
  * Adds the shared top-level properties ($schema, title, white background) to a spec body.
  *
  * @param body The spec without title and $schema.
- * @param options Plot options.
- * @param defaultTitle Title used when `options.title` is not set.
+ * @param options Plot options and the default title.
  * @returns The complete top-level spec.
  *
  * @example Wrap a unit spec
  * ```ts
  * import { withTopLevel } from "./plot_options.ts";
- * const spec = withTopLevel({ data: { values: [] }, mark: "point" }, {}, "T");
+ * const spec = withTopLevel({ data: { values: [] }, mark: "point" }, { defaultTitle: "T" });
  * if (spec.$schema === undefined) throw new Error("no $schema");
  * ```
  */
-export function withTopLevel(
-  body: TopLevelSpec,
-  options: PlotOptions,
-  defaultTitle: string,
-): TopLevelSpec {
+export function withTopLevel(body: TopLevelSpec, options: TopLevelOptions = {}): TopLevelSpec {
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: titleBlock(options, defaultTitle),
+    title: titleBlock(options, options.defaultTitle ?? ""),
     background: "white",
     ...body,
   } as TopLevelSpec;

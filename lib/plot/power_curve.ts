@@ -55,7 +55,7 @@ export interface PowerCurveOptions extends PlotOptions {
  * ```
  */
 export function powerCurve(rows: PowerRow[], options: PowerCurveOptions = {}): TopLevelSpec {
-  const parsed = parseRows("powerCurve", PowerRowSchema, rows, options);
+  const parsed = parseRows(PowerRowSchema, rows, { builder: "powerCurve", options });
   const target = options.target ?? 0.8;
   if (!Number.isFinite(target) || target < 0 || target > 1) {
     throw new TypeError(`powerCurve: target must be in [0, 1], got ${target}`);
@@ -140,7 +140,6 @@ export function powerCurve(rows: PowerRow[], options: PowerCurveOptions = {}): T
         },
       ],
     } satisfies TopLevelSpec,
-    options,
-    "Power vs number of items",
+    { defaultTitle: "Power vs number of items", ...options },
   );
 }

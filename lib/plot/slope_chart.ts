@@ -44,22 +44,33 @@ export const OUTCOME_COLORS: Readonly<Record<SlopeOutcome, string>> = {
   loss: "#d62728",
 };
 
+/** Options of {@linkcode slopeOutcome}. */
+export interface SlopeOutcomeOptions {
+  /** Largest |after − before| still called a tie. @default 0 */
+  tieTolerance?: number;
+}
+
 /**
  * Classifies one item's change.
  *
  * @param before Score before.
  * @param after Score after.
- * @param tieTolerance Largest absolute difference still called a tie.
+ * @param options The tie tolerance.
  * @returns "win", "tie" or "loss".
  *
  * @example A small gain within the tolerance is a tie
  * ```ts
  * import { slopeOutcome } from "./slope_chart.ts";
- * if (slopeOutcome(0.5, 0.52, 0.05) !== "tie") throw new Error();
- * if (slopeOutcome(0.5, 0.6, 0.05) !== "win") throw new Error();
+ * if (slopeOutcome(0.5, 0.52, { tieTolerance: 0.05 }) !== "tie") throw new Error();
+ * if (slopeOutcome(0.5, 0.6, { tieTolerance: 0.05 }) !== "win") throw new Error();
  * ```
  */
-export function slopeOutcome(before: number, after: number, tieTolerance = 0): SlopeOutcome {
+export function slopeOutcome(
+  before: number,
+  after: number,
+  options: SlopeOutcomeOptions = {},
+): SlopeOutcome {
+  const tieTolerance = options.tieTolerance ?? 0;
   const d = after - before;
   if (Math.abs(d) <= tieTolerance) return "tie";
   return d > 0 ? "win" : "loss";
@@ -86,7 +97,7 @@ export function slopeOutcome(before: number, after: number, tieTolerance = 0): S
  * ```
  */
 export function slopeChart(rows: SlopeRow[], options: SlopeChartOptions = {}): TopLevelSpec {
-  const parsed = parseRows("slopeChart", SlopeRowSchema, rows, options);
+  const parsed = parseRows(SlopeRowSchema, rows, { builder: "slopeChart", options });
   const tol = options.tieTolerance ?? 0;
   if (!Number.isFinite(tol) || tol < 0) {
     throw new TypeError(`slopeChart: tieTolerance must be a finite number >= 0, got ${tol}`);
@@ -97,7 +108,7 @@ export function slopeChart(rows: SlopeRow[], options: SlopeChartOptions = {}): T
     throw new TypeError(`slopeChart: beforeLabel and afterLabel are both "${before}"`);
   }
   const values = parsed.flatMap((r, key) => {
-    const outcome = slopeOutcome(r.before, r.after, tol);
+    const outcome = slopeOutcome(r.before, r.after, { tieTolerance: tol });
     return [
       {
         key,
@@ -158,7 +169,6 @@ export function slopeChart(rows: SlopeRow[], options: SlopeChartOptions = {}): T
         ],
       },
     } satisfies TopLevelSpec,
-    options,
-    "Per-item score before and after revision",
+    { defaultTitle: "Per-item score before and after revision", ...options },
   );
 }

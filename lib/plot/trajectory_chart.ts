@@ -63,7 +63,7 @@ export function trajectoryChart(
   rows: TrajectoryRow[],
   options: TrajectoryChartOptions = {},
 ): TopLevelSpec {
-  const parsed = parseRows("trajectoryChart", TrajectoryRowSchema, rows, options);
+  const parsed = parseRows(TrajectoryRowSchema, rows, { builder: "trajectoryChart", options });
   const seen = new Set<string>();
   parsed.forEach((r, i) => {
     const key = `${r.arm}\u0000${r.round}`;
@@ -123,7 +123,6 @@ export function trajectoryChart(
       data: { values },
       layer: layers,
     } satisfies TopLevelSpec,
-    options,
-    "Score per round",
+    { defaultTitle: "Score per round", ...options },
   );
 }
