@@ -78,7 +78,7 @@ export function parsePromptsFile(text: string, options: ParsePromptsOptions = {}
           : issue.path.map(String).join(".") || "prompt";
         const message = issue.code === "unrecognized_keys"
           ? `unknown field (rows have "prompt" and optional "id")`
-          : issue.code === "invalid_type" && issue.input === undefined
+          : issue.code === "invalid_type" && !Object.hasOwn(value, field)
           ? "missing required field"
           : issue.message;
         throw new InputError(file, message, { line, field });
