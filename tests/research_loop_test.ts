@@ -213,3 +213,19 @@ Deno.test("run refuses to switch from another branch with a modified tracked fil
   );
   assert.equal(await Deno.readTextFile(`${dir}/solution.ts`), "// local edit\n");
 });
+
+Deno.test("a crashing baseline is reported with its log and leaves the repository as it was", async () => {
+  const dir = await tspRepo();
+  await Deno.writeTextFile(
+    `${dir}/solution.ts`,
+    "export function solve(): number[] {\n  throw new Error('baseline boom');\n}\n",
+  );
+  await git(dir, "commit", "-qam", "broken solution");
+  await assert.rejects(
+    () => initResearch(`${dir}/problem.yaml`, { tag: "crash" }),
+    /baseline crashed: run 0: exit 1[\s\S]*baseline boom/,
+  );
+  assert.equal(await git(dir, "rev-parse", "--abbrev-ref", "HEAD"), "main");
+  assert.equal(await git(dir, "branch", "--list", "autoresearch/crash"), "");
+  assert.equal(await git(dir, "status", "--porcelain"), "");
+});

@@ -118,3 +118,25 @@ Deno.test("without repeats the same no-op edits get kept as wins (the failure th
   const keeps = (await attemptsOf(outcome.runDir)).filter((a) => a.status === "keep");
   assert.ok(keeps.length >= 1, "a lucky draw passes a noise-blind rule");
 });
+
+Deno.test("in paired mode shared seeds cancel the noise, so a small real gain is kept and a no-op is not", async () => {
+  const dir = await noisyRepo("{ repeats: 3, test: paired, seed: 1000 }", 3);
+  const plan = (n: number) => (n === 2 ? levelIdea("shave 0.3", "9.7\n# seed: 42\n") : noop(n));
+  const outcome = await runResearch(`${dir}/problem.yaml`, {
+    tag: "paired",
+    providers: { proposers: [{ provider: proposer(plan) }] },
+  });
+  const attempts = await attemptsOf(outcome.runDir);
+  assert.deepEqual(attempts.map((a) => a.status), ["discard", "keep", "discard"]);
+  assert.equal(attempts[0].comparison!.improvement, 0, "same seeds, same code: identical runs");
+  assert.ok(
+    Math.abs(attempts[1].comparison!.improvement - 0.3) < 1e-6,
+    "the gain is measured exactly",
+  );
+  assert.equal(outcome.incumbent.samples.length, 6, "samples stay aligned with seed indices");
+  const spread = attempts[1].samples;
+  assert.ok(
+    Math.max(...spread) - Math.min(...spread) > 0.3,
+    "while each run is noisier than the gain",
+  );
+});

@@ -177,6 +177,8 @@ async function initLocked(
     );
   }
   const current = await repo.currentBranch();
+  const start = await repo.head();
+  let created = false;
   if (await repo.resolve(`refs/heads/${ws.branch}`)) {
     if (current !== ws.branch) {
       throw new ResearchGitError(
@@ -185,13 +187,22 @@ async function initLocked(
       );
     }
   } else {
-    await repo.createBranch(ws.branch, await repo.head());
+    await repo.createBranch(ws.branch, start);
+    created = true;
   }
+  // A failed init leaves the repository as it found it.
+  const undo = async (): Promise<void> => {
+    await repo.resetHard(start);
+    if (!created) return;
+    await repo.checkout(current ?? start);
+    await repo.run(["branch", "-D", ws.branch]);
+  };
   await prepareRunDir(ws.runDir);
   const commit = await repo.head();
   const contracts = await hashContracts(repo.root, ws.contracts);
   const missing = Object.entries(contracts).filter(([, h]) => h === "missing").map(([p]) => p);
   if (missing.length) {
+    await undo();
     throw new ResearchError(`contract files missing: ${missing.join(", ")}`);
   }
   log(options.onEvent, "info", `baseline: measuring ${problem.acceptance.repeats} run(s)`);
@@ -206,6 +217,7 @@ async function initLocked(
     sandbox: options.sandbox,
   });
   if (!e.ok) {
+    await undo();
     throw new ResearchError(
       `baseline crashed: ${e.crash!.reason}\n${e.crash!.logTail}`,
     );
@@ -213,6 +225,7 @@ async function initLocked(
   // A runner that rewrites its own contract is a broken setup, not a result.
   const tampered = await changedContracts(repo.root, contracts);
   if (tampered.length) {
+    await undo();
     throw new ResearchError(`the baseline run modified contract files: ${tampered.join(", ")}`);
   }
   await repo.resetHard(commit); // drop any runner output
