@@ -184,7 +184,9 @@ async function main(args: string[], signal: AbortSignal): Promise<number> {
 
   if (command === "init") {
     const b = await initResearch(problemPath, { ...locate, signal, onEvent });
-    console.log(`baseline ${b.mean} @ ${b.commit.slice(0, 7)} on ${b.branch}`);
+    (format === "json" ? warn : console.log)(
+      `baseline ${b.mean} @ ${b.commit.slice(0, 7)} on ${b.branch}`,
+    );
     return EXIT.ok;
   }
 
@@ -204,7 +206,8 @@ async function main(args: string[], signal: AbortSignal): Promise<number> {
     maxIterations,
     resetGate: Boolean(values["reset-gate"]),
   });
-  console.log(
+  // With --format json, stdout carries only event lines; the summary goes to stderr.
+  (format === "json" ? warn : console.log)(
     `${outcome.iterationsRun} iteration(s) run, last ${outcome.lastIteration}; ` +
       `baseline ${outcome.baseline}, best ${outcome.incumbent.mean} @ ` +
       `${outcome.incumbent.commit.slice(0, 7)}; stopped: ${outcome.stopReason}`,
