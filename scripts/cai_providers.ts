@@ -5,12 +5,14 @@
  *
  * @module
  */
+import { z } from "zod";
 import {
   AUTO_ORDER,
   checkLlamaCpp,
   pickProvider,
   probeProviders,
   type ProviderProbe,
+  ProviderProbeSchema,
 } from "../lib/providers/mod.ts";
 import { colorEnabled, createStyles } from "../lib/ui/ansi.ts";
 import { EXIT, numberFlag, parseFlags, UsageError } from "./_cli.ts";
@@ -44,6 +46,16 @@ export const LISTED_PROVIDERS: readonly string[] = [
   "vllm",
   "llamacpp-server",
 ];
+
+/** The document `cai providers --json` prints. */
+export const ProvidersReportSchema = z.object({
+  /** One probe per listed provider, in {@linkcode LISTED_PROVIDERS} order. */
+  providers: z.array(ProviderProbeSchema),
+  /** The spec an automatic run would use, or null when none is ready. */
+  auto: z.string().nullable(),
+});
+/** The document `cai providers --json` prints. */
+export type ProvidersReport = z.infer<typeof ProvidersReportSchema>;
 
 const FLAGS = {
   json: { type: "boolean" },
@@ -134,7 +146,8 @@ export async function providersMain(args: string[], _signal: AbortSignal): Promi
   });
   const pick = pickProvider(probes);
   if (values.json) {
-    console.log(JSON.stringify({ providers: probes, auto: pick?.spec ?? null }, null, 2));
+    const report: ProvidersReport = { providers: probes, auto: pick?.spec ?? null };
+    console.log(JSON.stringify(report, null, 2));
     return EXIT.ok;
   }
   const out = createCliOutput(ui);

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
-import { ProviderProbeSchema } from "../lib/providers/probe.ts";
 import { EventSchema } from "../lib/schemas/events.ts";
 import { startProtocolServer } from "./protocol_server.ts";
 import { cai } from "./testdata/cli/cli_helpers.ts";
-import { formatProviderTable, LISTED_PROVIDERS } from "../scripts/cai_providers.ts";
+import {
+  formatProviderTable,
+  LISTED_PROVIDERS,
+  ProvidersReportSchema,
+} from "../scripts/cai_providers.ts";
 
 Deno.test("cai providers --json parses: every provider with status, reason and model, the embedded engine included", async () => {
   const server = startProtocolServer();
@@ -14,8 +17,8 @@ Deno.test("cai providers --json parses: every provider with status, reason and m
       cai(["providers", "--timeout", "1"]),
     ]);
     assert.equal(json.code, 0, json.stderr);
-    const doc = JSON.parse(json.stdout) as { providers: unknown[]; auto: string | null };
-    const probes = doc.providers.map((p) => ProviderProbeSchema.parse(p));
+    const doc = ProvidersReportSchema.parse(JSON.parse(json.stdout));
+    const probes = doc.providers;
     assert.deepEqual(probes.map((p) => p.provider), LISTED_PROVIDERS);
     const ollama = probes.find((p) => p.provider === "ollama");
     assert.equal(ollama?.status, "ready");

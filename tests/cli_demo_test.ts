@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { type Event, EventSchema } from "../lib/schemas/events.ts";
+import { startProtocolServer } from "./protocol_server.ts";
+import { cai, loopHandler } from "./testdata/cli/cli_helpers.ts";
+import { DEMO_PROMPT } from "../scripts/cai_demo.ts";
+
+function events(stdout: string): Event[] {
+  return stdout.split("\n").filter((l) => l !== "").map((line) => {
+    const parsed = EventSchema.safeParse(JSON.parse(line));
+    assert.ok(parsed.success, `not an event: ${line}`);
+    return parsed.data;
+  });
+}
+
+Deno.test("deno task demo picks the ready provider from the probe and runs the critique–revision loop on the canned prompt", async () => {
+  const server = startProtocolServer({ handler: loopHandler });
+  try {
+    const r = await cai(["demo", "--ui", "json"], { env: { OLLAMA_HOST: server.url } });
+    assert.equal(r.code, 0, r.stderr);
+    const stream = events(r.stdout);
+    assert.equal(stream[0].type, "run_start");
+    const start = stream.find((e) => e.type === "item_start");
+    assert.equal(start?.type === "item_start" && start.prompt, DEMO_PROMPT);
+    const decisions = stream.filter((e) => e.type === "ratchet_decision");
+    assert.ok(decisions.length >= 2, "initial answer and at least one revision were judged");
+    const end = stream.find((e) => e.type === "item_end");
+    assert.ok(end?.type === "item_end" && end.rounds >= 1 && end.chosenScore === 0.9);
+    const report = stream.at(-1);
+    assert.ok(report?.type === "log", JSON.stringify(report));
+    assert.match(
+      report.message,
+      /^demo with ollama:llama3\.2:latest: \d round\(s\), 1 revision\(s\) kept/,
+    );
+    assert.match(report.message, /Chosen answer:\nFINAL answer to: Explain to a curious/);
+    assert.ok(server.chatRequests("ollama").every((q) => q.body?.model === "llama3.2:latest"));
+  } finally {
+    await server.close();
+  }
+});
