@@ -45,10 +45,9 @@ const COMMANDS: Record<string, () => Promise<CommandMain>> = {
   run: async () => (await import("./cai_run.ts")).runMain,
   providers: async () => (await import("./cai_providers.ts")).providersMain,
   bench: async () => {
-    const path = "./bench.ts";
     let mod: { benchMain?: CommandMain };
     try {
-      mod = await import(path);
+      mod = await import("./bench.ts");
     } catch (error) {
       throw new Error(`cai bench is unavailable: cannot load scripts/bench.ts (${error})`);
     }

@@ -382,7 +382,9 @@ export async function runMain(args: string[], signal: AbortSignal): Promise<numb
     `run ${runId}: ${traces.length}/${items.length} item(s) done (${summarize(traces)})` +
     (resumed ? `, ${resumed} from the earlier run` : ""),
     `models: student ${student.spec}` +
-    (judgeProvider !== studentProvider ? `, judge ${judge?.spec}` : " (also critic and judge)") +
+    (judgeProvider !== studentProvider
+      ? `, critic and judge ${judge?.spec}`
+      : " (also critic and judge)") +
     (cache ? `; cache ${cache.mode} in ${cache.dir}` : ""),
     `preference pairs: ${pairs.gates.kept} kept of ${pairs.gates.total}` +
     (drops.length ? ` (dropped: ${drops.join(", ")})` : ""),
