@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Equals, Schema } from "../schemas/schema.ts";
 import { type Trace, TraceSchema } from "../schemas/trace.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { normalizedEditDistance } from "./edit_distance.ts";
@@ -18,12 +19,20 @@ import type {
 } from "./preference_row.ts";
 
 /** Held-out scores of one pair's two answers (e.g. hidden tests, a separate judge). */
-export const HeldOutScoreSchema = z.object({
+export interface HeldOutScore {
+  /** Held-out score of the chosen answer. */
+  chosen: number;
+  /** Held-out score of the rejected answer. */
+  rejected: number;
+}
+
+const heldOutScoreObject = z.object({
   chosen: z.number(),
   rejected: z.number(),
 });
-/** Held-out scores of one pair's two answers. */
-export type HeldOutScore = z.infer<typeof HeldOutScoreSchema>;
+/** Schema of {@linkcode HeldOutScore}. */
+export const HeldOutScoreSchema: Schema<HeldOutScore> = heldOutScoreObject;
+const _heldOutScoreObject: Equals<z.infer<typeof heldOutScoreObject>, HeldOutScore> = true;
 
 /** Options of {@linkcode exportPreferencePairs}. */
 export interface ExportPreferenceOptions<F extends "standard" | "conversational" = "standard"> {

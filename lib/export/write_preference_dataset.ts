@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
+import type { Equals, Schema } from "../schemas/schema.ts";
 import { stringify } from "yaml";
 import { writeTextAtomic } from "../util/atomic.ts";
 import type { PreferenceExport } from "./export_preference_pairs.ts";
@@ -18,25 +19,15 @@ import {
   StandardPreferenceRowSchema,
 } from "./preference_row.ts";
 
-/** What the dataset card says beyond what the rows already record. */
-export const DatasetCardSchema = z.object({
-  /** Dataset name (card title). */
+const datasetCard = z.object({
   name: z.string().min(1).optional(),
-  /** One paragraph on what the pairs are. */
   description: z.string().optional(),
-  /** Where the prompts came from (dataset names, URLs). */
   sources: z.array(z.string()).optional(),
-  /** Licence of the prompts (e.g. "MIT", "CC-BY-4.0", "unknown"). */
   promptLicense: z.string().min(1).optional(),
-  /** Licence of the dataset as a whole (Hugging Face `license` id). */
   license: z.string().min(1).optional(),
-  /** SHA-256 of the constitution(s); read from the rows when omitted. */
   constitutionHash: z.array(z.string()).or(z.string()).optional(),
-  /** Models that generated the answers; read from the rows when omitted. */
   models: z.array(z.string()).optional(),
-  /** ISO timestamp of generation. */
   generatedAt: z.string().optional(),
-  /** File name of the JSONL. */
   fileName: z.string().regex(/^[^/\\]+\.jsonl$/, "a plain file name ending in .jsonl").optional(),
 });
 
@@ -61,6 +52,10 @@ export interface DatasetCard {
   /** File name of the JSONL, inside `dir`. @default "train.jsonl" */
   fileName?: string;
 }
+
+/** Schema of {@linkcode DatasetCard}. */
+export const DatasetCardSchema: Schema<DatasetCard> = datasetCard;
+const _datasetCard: Equals<z.infer<typeof datasetCard>, DatasetCard> = true;
 
 /** Where {@linkcode writePreferenceDataset} wrote. */
 export interface WrittenDataset {

@@ -6,27 +6,48 @@
  * @module
  */
 import { z } from "zod";
+import type { Equals, Schema } from "../schemas/schema.ts";
 import type { TopLevelSpec } from "vega-lite";
 import { parseRows, type PlotOptions, type VlTooltip, withTopLevel } from "./plot_options.ts";
 
 /** What the autoresearch loop did with one iteration's change. */
-export const ConvergenceStatusSchema = z.enum(["keep", "discard", "crash", "noop", "rejected"]);
-/** What the autoresearch loop did with one iteration's change. */
-export type ConvergenceStatus = z.infer<typeof ConvergenceStatusSchema>;
+export type ConvergenceStatus = "keep" | "discard" | "crash" | "noop" | "rejected";
+
+/** Every status, in legend order. */
+export const CONVERGENCE_STATUSES: readonly ConvergenceStatus[] = [
+  "keep",
+  "discard",
+  "crash",
+  "noop",
+  "rejected",
+];
+
+const convergenceStatus = z.enum(["keep", "discard", "crash", "noop", "rejected"]);
+/** Schema of {@linkcode ConvergenceStatus}. */
+export const ConvergenceStatusSchema: Schema<ConvergenceStatus> = convergenceStatus;
+const _convergenceStatus: Equals<z.infer<typeof convergenceStatus>, ConvergenceStatus> = true;
 
 /** One iteration of the autoresearch loop. */
-export const ConvergenceRowSchema = z.object({
+export interface ConvergenceRow {
   /** Iteration number. */
-  iteration: z.number().int().nonnegative(),
+  iteration: number;
   /** The metric this iteration measured; null when it produced none (e.g. a crash). */
-  metric: z.number().nullable(),
+  metric: number | null;
   /** What happened to the change. */
-  status: ConvergenceStatusSchema,
+  status: ConvergenceStatus;
   /** Best kept metric after this iteration; null before anything was kept. */
+  bestSoFar: number | null;
+}
+
+const convergenceRow = z.object({
+  iteration: z.number().int().nonnegative(),
+  metric: z.number().nullable(),
+  status: convergenceStatus,
   bestSoFar: z.number().nullable(),
 });
-/** One iteration of the autoresearch loop. */
-export type ConvergenceRow = z.infer<typeof ConvergenceRowSchema>;
+/** Schema of {@linkcode ConvergenceRow}. */
+export const ConvergenceRowSchema: Schema<ConvergenceRow> = convergenceRow;
+const _convergenceRow: Equals<z.infer<typeof convergenceRow>, ConvergenceRow> = true;
 
 /** Colour and shape of each status marker. */
 export const STATUS_STYLE: Readonly<Record<ConvergenceStatus, { color: string; shape: string }>> = {
@@ -77,7 +98,7 @@ export function convergenceChart(
     seen.add(r.iteration);
   });
   const values = [...parsed].sort((a, b) => a.iteration - b.iteration);
-  const statuses = ConvergenceStatusSchema.options;
+  const statuses = [...CONVERGENCE_STATUSES];
   const yTitle = options.yTitle ?? "metric";
   const x = {
     field: "iteration",

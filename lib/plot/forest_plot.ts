@@ -6,10 +6,32 @@
  */
 import { z } from "zod";
 import type { TopLevelSpec } from "vega-lite";
+import type { Equals, Schema } from "../schemas/schema.ts";
 import { parseRows, type PlotOptions, type VlTooltip, withTopLevel } from "./plot_options.ts";
 
 /** One arm's paired effect: Δ with its confidence interval and optional win/tie/loss counts. */
-export const ForestRowSchema = z.object({
+export interface ForestRow {
+  /** Arm name (e.g. "self-critique", "tests-critic"). */
+  arm: string;
+  /** Critic used by the arm, shown after the arm name. */
+  critic?: string;
+  /** Paired mean difference (after − before, or arm − baseline). */
+  delta: number;
+  /** Lower CI bound (<= hi). */
+  lo: number;
+  /** Upper CI bound. */
+  hi: number;
+  /** How the CI was computed ("bootstrap", "t", …), shown in the tooltip. */
+  method?: string;
+  /** Items where the arm won. */
+  wins?: number;
+  /** Items with no difference. */
+  ties?: number;
+  /** Items where the arm lost. */
+  losses?: number;
+}
+
+const forestRow = z.object({
   /** Arm name (e.g. "self-critique", "tests-critic"). */
   arm: z.string().min(1),
   /** Critic used by the arm, shown after the arm name. */
@@ -29,8 +51,9 @@ export const ForestRowSchema = z.object({
   /** Items where the arm lost. */
   losses: z.number().int().nonnegative().optional(),
 }).refine((r) => r.lo <= r.hi, { message: "lo must be <= hi", path: ["lo"] });
-/** One arm's paired effect. */
-export type ForestRow = z.infer<typeof ForestRowSchema>;
+/** Schema of {@linkcode ForestRow}. */
+export const ForestRowSchema: Schema<ForestRow> = forestRow;
+const _forestRow: Equals<z.infer<typeof forestRow>, ForestRow> = true;
 
 /** Options of {@linkcode forestPlot}. */
 export interface ForestPlotOptions extends PlotOptions {

@@ -56,6 +56,7 @@ export {
   PowerRowSchema,
 } from "./power_curve.ts";
 export {
+  CONVERGENCE_STATUSES,
   convergenceChart,
   type ConvergenceChartOptions,
   type ConvergenceRow,

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { TopLevelSpec } from "vega-lite";
+import type { Equals, Schema } from "../schemas/schema.ts";
 
 /** One layer of a layered Vega-Lite spec (derived from `TopLevelSpec`). */
 export type VlLayer = Extract<TopLevelSpec, { layer: unknown }>["layer"][number];
@@ -38,14 +39,16 @@ export interface PlotOptions {
   height?: number;
 }
 
-/** The zod schema of {@linkcode PlotOptions}, used to reject bad options early. */
-export const PlotOptionsSchema = z.object({
+const plotOptions = z.object({
   title: z.string().optional(),
   subtitle: z.string().optional(),
   simulated: z.boolean().optional(),
   width: z.number().positive().optional(),
   height: z.number().positive().optional(),
 });
+/** Schema of {@linkcode PlotOptions}, used to reject bad options early. */
+export const PlotOptionsSchema: Schema<PlotOptions> = plotOptions;
+const _plotOptions: Equals<z.infer<typeof plotOptions>, PlotOptions> = true;
 
 /** The title block of a top-level spec. */
 export type TitleBlock = { text: string; subtitle?: string | string[] };
@@ -107,11 +110,11 @@ export interface RowContext {
  * if (!message.includes("rows[1].x")) throw new Error(message);
  * ```
  */
-export function parseRows<S extends z.ZodType>(
-  schema: S,
+export function parseRows<T>(
+  schema: Schema<T>,
   rows: unknown,
   context: RowContext = {},
-): z.infer<S>[] {
+): T[] {
   const builder = context.builder ?? "plot";
   const opt = PlotOptionsSchema.safeParse(context.options ?? {});
   if (!opt.success) {

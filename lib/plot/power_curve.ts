@@ -5,11 +5,23 @@
  * @module
  */
 import { z } from "zod";
+import type { Equals, Schema } from "../schemas/schema.ts";
 import type { TopLevelSpec } from "vega-lite";
 import { parseRows, type PlotOptions, type VlEncoding, withTopLevel } from "./plot_options.ts";
 
 /** Estimated power of one design: n items × seeds at one true effect. */
-export const PowerRowSchema = z.object({
+export interface PowerRow {
+  /** Number of items in the benchmark. */
+  nItems: number;
+  /** Seeds (repeats) per item. */
+  seeds: number;
+  /** True effect size the simulation assumed. */
+  effect: number;
+  /** Fraction of simulated runs that detected the effect, in [0, 1]. */
+  power: number;
+}
+
+const powerRowObject = z.object({
   /** Number of items in the benchmark. */
   nItems: z.number().int().positive(),
   /** Seeds (repeats) per item. */
@@ -19,8 +31,9 @@ export const PowerRowSchema = z.object({
   /** Fraction of simulated runs that detected the effect, in [0, 1]. */
   power: z.number().min(0).max(1),
 });
-/** Estimated power of one design. */
-export type PowerRow = z.infer<typeof PowerRowSchema>;
+/** Schema of {@linkcode PowerRow}. */
+export const PowerRowSchema: Schema<PowerRow> = powerRowObject;
+const _powerRowObject: Equals<z.infer<typeof powerRowObject>, PowerRow> = true;
 
 /** Options of {@linkcode powerCurve}. */
 export interface PowerCurveOptions extends PlotOptions {

@@ -5,11 +5,23 @@
  * @module
  */
 import { z } from "zod";
+import type { Equals, Schema } from "../schemas/schema.ts";
 import type { TopLevelSpec } from "vega-lite";
 import { parseRows, type PlotOptions, type VlTooltip, withTopLevel } from "./plot_options.ts";
 
 /** One item's score before and after, in one arm. */
-export const SlopeRowSchema = z.object({
+export interface SlopeRow {
+  /** Item id. */
+  id: string;
+  /** Arm the item ran in (one panel per arm). */
+  arm: string;
+  /** Score before (e.g. the round-0 answer). */
+  before: number;
+  /** Score after (e.g. the chosen answer). */
+  after: number;
+}
+
+const slopeRowObject = z.object({
   /** Item id. */
   id: z.string().min(1),
   /** Arm the item ran in (one panel per arm). */
@@ -19,8 +31,9 @@ export const SlopeRowSchema = z.object({
   /** Score after (e.g. the chosen answer). */
   after: z.number(),
 });
-/** One item's score before and after, in one arm. */
-export type SlopeRow = z.infer<typeof SlopeRowSchema>;
+/** Schema of {@linkcode SlopeRow}. */
+export const SlopeRowSchema: Schema<SlopeRow> = slopeRowObject;
+const _slopeRowObject: Equals<z.infer<typeof slopeRowObject>, SlopeRow> = true;
 
 /** Outcome of one item: after above before (win), within the tolerance (tie), or below (loss). */
 export type SlopeOutcome = "win" | "tie" | "loss";

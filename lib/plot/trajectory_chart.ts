@@ -4,11 +4,25 @@
  * @module
  */
 import { z } from "zod";
+import type { Equals, Schema } from "../schemas/schema.ts";
 import type { TopLevelSpec } from "vega-lite";
 import { parseRows, type PlotOptions, type VlLayer, withTopLevel } from "./plot_options.ts";
 
 /** One arm's mean score at one round, with an optional confidence band. */
-export const TrajectoryRowSchema = z.object({
+export interface TrajectoryRow {
+  /** Arm name (one line per arm). */
+  arm: string;
+  /** Round number (0 = the initial answer). */
+  round: number;
+  /** Mean score at that round. */
+  score: number;
+  /** Lower band bound (give both lo and hi, or neither). */
+  lo?: number;
+  /** Upper band bound. */
+  hi?: number;
+}
+
+const trajectoryRowObject = z.object({
   /** Arm name (one line per arm). */
   arm: z.string().min(1),
   /** Round number (0 = the initial answer). */
@@ -28,8 +42,9 @@ export const TrajectoryRowSchema = z.object({
     message: "lo must be <= hi",
     path: ["lo"],
   });
-/** One arm's mean score at one round. */
-export type TrajectoryRow = z.infer<typeof TrajectoryRowSchema>;
+/** Schema of {@linkcode TrajectoryRow}. */
+export const TrajectoryRowSchema: Schema<TrajectoryRow> = trajectoryRowObject;
+const _trajectoryRowObject: Equals<z.infer<typeof trajectoryRowObject>, TrajectoryRow> = true;
 
 /** Options of {@linkcode trajectoryChart}. */
 export interface TrajectoryChartOptions extends PlotOptions {

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Equals, Schema } from "../schemas/schema.ts";
 import { escapeHtml, formatValue } from "./jupyter_html.ts";
 import { asDisplayable, type NotebookView } from "./jupyter_kernel.ts";
 
@@ -103,7 +104,34 @@ export function htmlTable(
 }
 
 /** One arm's paired summary, as the benchmark reports it. */
-export const ArmSummaryRowSchema = z.object({
+export interface ArmSummaryRow {
+  /** Arm name. */
+  arm: string;
+  /** Critic of the arm. */
+  critic?: string;
+  /** Number of paired items. */
+  n?: number;
+  /** Mean score before (baseline). */
+  meanBefore?: number;
+  /** Mean score after (arm). */
+  meanAfter?: number;
+  /** Paired mean difference. */
+  delta: number;
+  /** Lower CI bound (<= hi). */
+  lo: number;
+  /** Upper CI bound. */
+  hi: number;
+  /** CI method ("bootstrap", …). */
+  method?: string;
+  /** Items won. */
+  wins?: number;
+  /** Items tied. */
+  ties?: number;
+  /** Items lost. */
+  losses?: number;
+}
+
+const armSummaryRowObject = z.object({
   /** Arm name. */
   arm: z.string().min(1),
   /** Critic of the arm. */
@@ -129,8 +157,9 @@ export const ArmSummaryRowSchema = z.object({
   /** Items lost. */
   losses: z.number().int().nonnegative().optional(),
 }).refine((r) => r.lo <= r.hi, { message: "lo must be <= hi", path: ["lo"] });
-/** One arm's paired summary. */
-export type ArmSummaryRow = z.infer<typeof ArmSummaryRowSchema>;
+/** Schema of {@linkcode ArmSummaryRow}. */
+export const ArmSummaryRowSchema: Schema<ArmSummaryRow> = armSummaryRowObject;
+const _armSummaryRowObject: Equals<z.infer<typeof armSummaryRowObject>, ArmSummaryRow> = true;
 
 /** Options of {@linkcode armSummaryTable}. */
 export interface ArmSummaryTableOptions {
