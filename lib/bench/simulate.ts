@@ -49,6 +49,11 @@ interface ItemState {
 export interface SimulatedProvider extends Provider {
   /** Number of faults in a program this simulator wrote, or undefined when unknown. */
   faultsOf(program: string): number | undefined;
+  /**
+   * Another simulated model with other behaviour (e.g. a stronger judge with lower false-accept and
+   * false-reject rates) that knows the same programs — the asymmetric judge of a simulated run.
+   */
+  withOptions(options: SimulationOptions): SimulatedProvider;
 }
 
 function fence(code: string): string {
@@ -97,6 +102,18 @@ export function createSimulatedProvider(
   items: readonly CodingItem[],
   options: SimulationOptions = {},
 ): SimulatedProvider {
+  const states = new Map<string, ItemState>();
+  for (const item of items) {
+    states.set(item.id, { item, sites: findFaultSites(item.reference) });
+  }
+  return simulatedModel(states, new Map(), options);
+}
+
+function simulatedModel(
+  states: Map<string, ItemState>,
+  known: Map<string, Known>,
+  options: SimulationOptions,
+): SimulatedProvider {
   const p = {
     correctFirst: options.correctFirst ?? 0.2,
     twoFaults: options.twoFaults ?? 0.4,
@@ -111,11 +128,6 @@ export function createSimulatedProvider(
     }
   }
   const model = options.model ?? "sim";
-  const states = new Map<string, ItemState>();
-  for (const item of items) {
-    states.set(item.id, { item, sites: findFaultSites(item.reference) });
-  }
-  const known = new Map<string, Known>();
 
   const programOf = (state: ItemState, faults: number[]): string => {
     const sorted = [...new Set(faults)].sort((a, b) => a - b);
@@ -222,6 +234,9 @@ export function createSimulatedProvider(
   return {
     name: "sim",
     model,
+    withOptions(other: SimulationOptions): SimulatedProvider {
+      return simulatedModel(states, known, other);
+    },
     faultsOf(program: string): number | undefined {
       for (const [code, k] of known) if (program.includes(code)) return k.faults.length;
       return undefined;

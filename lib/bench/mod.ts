@@ -1,0 +1,33 @@
+/**
+ * The benchmark harness: arms (baseline, critique–revision loops under different critics, the
+ * same-budget best-of-n control), a resumable runner scored on hidden tests, per-arm paired
+ * summaries and a Markdown report, simulation mode for planning, and sharded runs.
+ *
+ * @module
+ */
+export { type Arm, ARM_PRESETS, type ArmInput, CRITIQUE_MODES, resolveArms } from "./arms.ts";
+export type { ResolveArmsOptions } from "./arms.ts";
+export { type ItemResult, ItemResultSchema, resultKey } from "./records.ts";
+export {
+  type BenchmarkBudget,
+  type BenchmarkOptions,
+  type BenchmarkResult,
+  runBenchmark,
+  RunMismatchError,
+  shardItems,
+} from "./run_benchmark.ts";
+export {
+  type ArmSummary,
+  ArmSummarySchema,
+  type BenchSummary,
+  BenchSummarySchema,
+  summarizeBenchmark,
+  type SummarizeBenchmarkOptions,
+} from "./summary.ts";
+export { renderReport } from "./report.ts";
+export {
+  createSimulatedProvider,
+  type SimulatedProvider,
+  type SimulationOptions,
+} from "./simulate.ts";
+export { applyFaults, type FaultKind, type FaultSite, findFaultSites } from "./faults.ts";
