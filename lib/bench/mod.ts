@@ -25,6 +25,7 @@ export {
   type SummarizeBenchmarkOptions,
 } from "./summary.ts";
 export { renderReport } from "./report.ts";
+export { mergeBenchmarkRuns, type MergeOptions } from "./merge_runs.ts";
 export {
   createSimulatedProvider,
   type SimulatedProvider,

@@ -118,6 +118,8 @@ export interface BenchmarkResult {
 /** The run identity stored in `manifest.json`; a resumed run must match it. */
 const RunKeySchema = z.object({ runKey: z.string() }).passthrough();
 
+class Interrupted extends Error {}
+
 /** A different run already lives in the output directory. */
 export class RunMismatchError extends Error {
   /** @param message What differs. */
@@ -169,6 +171,23 @@ async function readIfExists(path: string): Promise<string | undefined> {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
+}
+
+/** Keeps the last trace of each trace id (a unit interrupted after its trace was written reruns). */
+async function rewriteTraces(path: string): Promise<void> {
+  const text = await readIfExists(path);
+  if (!text) return;
+  const byId = new Map<string, string>();
+  const lines = text.split("\n").filter((l) => l.trim());
+  for (const [i, line] of lines.entries()) {
+    try {
+      byId.set(JSON.parse(line).traceId, line);
+    } catch (error) {
+      if (i !== lines.length - 1) throw error; // only a torn last line is tolerated
+    }
+  }
+  if (byId.size === lines.length) return;
+  await writeTextAtomic(path, [...byId.values()].join("\n") + "\n");
 }
 
 /** Arms in execution order: loop arms before the best-of-n controls that match their budget. */
@@ -398,6 +417,8 @@ export async function runBenchmark(
       traceId: sha256Hex({ runKey, arm: arm.name, seed, id: item.id }).slice(0, 16),
     };
     const trace = await critiqueRevisionLoop(item, config);
+    // An interrupted item is not finished work: record nothing, so a re-run redoes it.
+    if (trace.stopReason === "aborted" || options.signal?.aborted) throw new Interrupted();
     const [final, initial] = await Promise.all([
       hiddenScore(item, trace.chosen, seed),
       hiddenScore(item, trace.rejected, seed),
@@ -477,6 +498,7 @@ export async function runBenchmark(
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
+    if (options.signal?.aborted) throw new Interrupted();
     const [final, initial] = await Promise.all([
       best ? hiddenScore(item, best.text, seed) : undefined,
       first ? hiddenScore(item, first, seed) : undefined,
@@ -509,7 +531,7 @@ export async function runBenchmark(
         if (arm.kind === "best_of_n") await runBestOfN(item, arm, seed);
         else await runLoopArm(item, arm, seed);
       } catch (e) {
-        if (options.signal?.aborted) return;
+        if (e instanceof Interrupted || options.signal?.aborted) return;
         const message = e instanceof Error ? e.message : String(e);
         send({ type: "error", itemId: item.id, message: `${arm.name}: ${message}` });
         await save({
@@ -570,6 +592,7 @@ export async function runBenchmark(
       `${outDir}/items.jsonl`,
       sorted.map((r) => JSON.stringify(r)).join("\n") + "\n",
     );
+    await rewriteTraces(tracesPath!);
     await writeJsonAtomic(`${outDir}/summary.json`, summary);
     await writeTextAtomic(`${outDir}/report.md`, renderReport(summary));
   }

@@ -1,0 +1,340 @@
+/**
+ * `deno task bench`: compare arms (baseline, critique–revision loops under different critics, the
+ * same-budget best-of-n control) on a coding dataset, scored on hidden tests, with paired Δ and
+ * bootstrap CIs. Resumable: re-run the same command after a kill. `bench merge` combines shards;
+ * `bench power` answers how many items and seeds an ablation needs.
+ *
+ * @module
+ */
+import { EXIT, intFlag, numberFlag, parseFlags, runCommand, UsageError, warn } from "./_cli.ts";
+import { createTerminalSink, UI_MODES, type UiMode } from "../lib/ui/terminal.ts";
+import { CRITIQUE_MODES, resolveArms } from "../lib/bench/arms.ts";
+import { runBenchmark } from "../lib/bench/run_benchmark.ts";
+import { mergeBenchmarkRuns } from "../lib/bench/merge_runs.ts";
+import { createSimulatedProvider } from "../lib/bench/simulate.ts";
+import { renderReport } from "../lib/bench/report.ts";
+import { loadDataset } from "../lib/datasets/load_dataset.ts";
+import { loadConstitution } from "../lib/constitution/load_constitution.ts";
+import { createProvider } from "../lib/providers/registry.ts";
+import type { Provider } from "../lib/providers/types.ts";
+import { powerAnalysis } from "../lib/stats/power_analysis.ts";
+import { resolveProviderSpec } from "./cai_resolve.ts";
+
+/** Help text of `deno task bench`. */
+export const BENCH_HELP = `usage: deno task bench [options]
+       deno task bench merge --out DIR SHARD_DIR...
+       deno task bench power [--items 12,24,48] [--seeds 1,3] [--effects 0.1,0.2]
+
+Runs every item × arm × seed of a coding dataset; the final answer of every arm is scored on the
+dataset's HIDDEN tests (no role ever sees them). Writes runs/<name>/: manifest.json, items.jsonl,
+traces.jsonl, summary.json, report.md. Re-running the same command continues a killed run.
+
+Options:
+  --dataset PATH          JSONL dataset (coding, mxeval, humaneval, multipl-e)  [datasets/coding_hard.jsonl]
+  --limit N               only the first N items
+  --arms A,B,…            arms: baseline, tests, tests_anchor, judge_symmetric, judge_asymmetric,
+                          hybrid, best_of_n                                     [by --critique-mode]
+  --critique-mode M       tests | judge | hybrid | all (arm sets)               [all]
+  --provider SPEC         student model: sim (SIMULATED), ollama:M, openai:M, kimi:M, anthropic:M,
+                          answers:FILE, …                                       [sim]
+  --model M               model name for --provider
+  --judge-provider SPEC   critic/judge of asymmetric arms (sim = a stronger simulated judge)
+  --judge-model M         model for --judge-provider
+  --rounds N              revision rounds per loop                              [3]
+  --seeds N               repeat everything with seeds 0..N-1                   [1]
+  --temperature T         student temperature (all arms)                        [0.7]
+  --concurrency N         items in flight                                       [2]
+  --out DIR               output directory                                      [runs/<dataset>-<provider>]
+  --replay                zero network: every call must come from the run's recorded cache
+  --shard I/N             run shard I of N (items i with i % N == I); merge with 'bench merge'
+  --max-calls N, --max-tokens N, --max-minutes N   budgets (finished work is kept)
+  --constitution PATH     constitution (repeatable: base, then overlays)        [constitution.md]
+  --sim-repair P          simulated student: repair probability given feedback  [0.6]
+  --sim-false-accept P    simulated symmetric critic/judge false-accept rate    [0.3]
+  --sim-false-reject P    simulated symmetric critic/judge false-reject rate    [0.2]
+  --judge-false-accept P  simulated asymmetric judge false-accept rate          [0.05]
+  --judge-false-reject P  simulated asymmetric judge false-reject rate          [0.05]
+  --resamples N           bootstrap resamples                                   [9999]
+  --ui MODE               auto | live | plain | json                            [auto]
+
+Examples:
+  deno task bench --provider sim --seeds 3                      # SIMULATED planning run, all arms
+  deno task bench --provider ollama:qwen2.5-coder:1.5b --judge-provider ollama:qwen2.5-coder:7b
+  deno task bench --dataset ../shared/datasets/mbtsp-validated-186.jsonl --critique-mode tests
+  deno task bench --shard 0/4 --out runs/s0 …; deno task bench merge --out runs/all runs/s*`;
+
+const FLAGS = {
+  dataset: { type: "string" },
+  limit: { type: "string" },
+  arms: { type: "string" },
+  "critique-mode": { type: "string" },
+  provider: { type: "string" },
+  model: { type: "string" },
+  "judge-provider": { type: "string" },
+  "judge-model": { type: "string" },
+  rounds: { type: "string" },
+  seeds: { type: "string" },
+  temperature: { type: "string" },
+  concurrency: { type: "string" },
+  out: { type: "string" },
+  replay: { type: "boolean" },
+  shard: { type: "string" },
+  "max-calls": { type: "string" },
+  "max-tokens": { type: "string" },
+  "max-minutes": { type: "string" },
+  constitution: { type: "string", multiple: true },
+  "sim-repair": { type: "string" },
+  "sim-false-accept": { type: "string" },
+  "sim-false-reject": { type: "string" },
+  "judge-false-accept": { type: "string" },
+  "judge-false-reject": { type: "string" },
+  resamples: { type: "string" },
+  ui: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function parseShard(raw: unknown): { index: number; count: number } | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(String(raw));
+  if (!m || +m[1] >= +m[2]) {
+    throw new UsageError(
+      `--shard must be I/N with 0 <= I < N: current value is ${JSON.stringify(raw)}`,
+    );
+  }
+  return { index: +m[1], count: +m[2] };
+}
+
+function uiOf(values: Record<string, unknown>): UiMode {
+  const ui = (values.ui ?? "auto") as UiMode;
+  if (!UI_MODES.includes(ui)) {
+    throw new UsageError(
+      `--ui must be one of ${UI_MODES.join("|")}: current value is ${JSON.stringify(values.ui)}`,
+    );
+  }
+  return ui;
+}
+
+async function makeProvider(
+  spec: string,
+  model: string | undefined,
+  replay: boolean,
+): Promise<Provider> {
+  const resolved = await resolveProviderSpec(spec, { model, offline: replay });
+  return await createProvider(resolved.spec, { retry: {} });
+}
+
+/**
+ * Runs `deno task bench` with the given arguments.
+ *
+ * @param args Command-line arguments.
+ * @param signal Aborted on Ctrl-C: running items stop, nothing finished is lost.
+ * @returns The exit code.
+ */
+export async function benchMain(args: string[], signal: AbortSignal): Promise<number> {
+  if (args[0] === "merge") return await mergeMain(args.slice(1));
+  if (args[0] === "power") return powerMain(args.slice(1));
+  const { values, positionals } = parseFlags(args, FLAGS);
+  if (values.help) {
+    console.log(BENCH_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (see --help)`);
+  }
+  const ui = uiOf(values);
+  const datasetPath = (values.dataset as string | undefined) ?? "datasets/coding_hard.jsonl";
+  const limit = values.limit === undefined ? undefined : intFlag(values, "limit", 0, 1);
+  const rounds = intFlag(values, "rounds", 3, 0);
+  const nSeeds = intFlag(values, "seeds", 1, 1);
+  const concurrency = intFlag(values, "concurrency", 2, 1);
+  const temperature = numberFlag(values, "temperature", 0.7, 0, 2);
+  const resamples = intFlag(values, "resamples", 9999, 99);
+  const shard = parseShard(values.shard);
+  const mode = (values["critique-mode"] as string | undefined) ?? "all";
+  if (!CRITIQUE_MODES[mode]) {
+    throw new UsageError(
+      `--critique-mode must be one of ${Object.keys(CRITIQUE_MODES).join("|")}: current value is ${
+        JSON.stringify(mode)
+      }`,
+    );
+  }
+  let arms;
+  try {
+    arms = resolveArms(
+      values.arms
+        ? String(values.arms).split(",").map((a) => a.trim()).filter(Boolean)
+        : CRITIQUE_MODES[mode],
+      { rounds },
+    );
+  } catch (error) {
+    throw new UsageError(`--arms: ${(error as Error).message}`);
+  }
+  const budget = {
+    maxCalls: values["max-calls"] === undefined ? undefined : intFlag(values, "max-calls", 0, 1),
+    maxTokens: values["max-tokens"] === undefined ? undefined : intFlag(values, "max-tokens", 0, 1),
+    maxWallMs: values["max-minutes"] === undefined
+      ? undefined
+      : numberFlag(values, "max-minutes", 0, 0.01) * 60_000,
+  };
+
+  // Validate every input before anything is written.
+  const items = await loadDataset(datasetPath, { limit });
+  if (!items.length) throw new UsageError(`${datasetPath}: the dataset has no items`);
+  const constitution = await loadConstitution((values.constitution as string[] | undefined) ?? []);
+  const providerSpec = (values.provider as string | undefined) ?? "sim";
+  const judgeSpec = values["judge-provider"] as string | undefined;
+  const replay = values.replay === true;
+  const simulated = providerSpec === "sim";
+  if (!simulated && judgeSpec === "sim") {
+    throw new UsageError(
+      "--judge-provider sim needs --provider sim (the simulated judge reads the simulated student's programs)",
+    );
+  }
+  let provider: Provider;
+  let judgeProvider: Provider | undefined;
+  if (simulated) {
+    if (values["provider"] === undefined) {
+      warn(
+        "no --provider given: running SIMULATED (simulated student and judge, real sandboxed tests)",
+      );
+    }
+    const sim = createSimulatedProvider(items, {
+      repair: numberFlag(values, "sim-repair", 0.6, 0, 1),
+      falseAccept: numberFlag(values, "sim-false-accept", 0.3, 0, 1),
+      falseReject: numberFlag(values, "sim-false-reject", 0.2, 0, 1),
+    });
+    provider = sim;
+    judgeProvider = sim.withOptions({
+      repair: numberFlag(values, "sim-repair", 0.6, 0, 1),
+      falseAccept: numberFlag(values, "judge-false-accept", 0.05, 0, 1),
+      falseReject: numberFlag(values, "judge-false-reject", 0.05, 0, 1),
+      model: "sim-strong-judge",
+    });
+  } else {
+    provider = await makeProvider(providerSpec, values.model as string | undefined, replay);
+    if (judgeSpec) {
+      judgeProvider = await makeProvider(
+        judgeSpec,
+        values["judge-model"] as string | undefined,
+        replay,
+      );
+    }
+  }
+  if (!judgeProvider && arms.some((a) => a.judge === "asymmetric")) {
+    warn(
+      "no --judge-provider: the asymmetric arm uses the student's own model (it is then symmetric)",
+    );
+  }
+  const datasetName = datasetPath.split("/").pop()!.replace(/\.jsonl$/, "");
+  const outDir = (values.out as string | undefined) ??
+    `runs/${datasetName}-${providerSpec.replace(/[^a-z0-9._-]+/gi, "_")}${
+      shard ? `-shard${shard.index}of${shard.count}` : ""
+    }`;
+
+  const sink = createTerminalSink(ui, {
+    title: `bench ${datasetName} · ${arms.map((a) => a.name).join(", ")}${
+      simulated ? " · SIMULATED" : ""
+    }`,
+  });
+  let result;
+  try {
+    result = await runBenchmark(items, arms, {
+      provider,
+      judgeProvider,
+      constitution,
+      seeds: Array.from({ length: nSeeds }, (_, i) => i),
+      temperature,
+      concurrency,
+      outDir,
+      datasetName,
+      simulated,
+      cache: replay ? "replay" : undefined,
+      shard,
+      budget,
+      resamples,
+      onEvent: sink.onEvent,
+      signal,
+    });
+  } finally {
+    sink.close();
+  }
+  const resume = `deno task bench ${args.join(" ")}`;
+  if (ui !== "json") {
+    console.log("\n" + renderReport(result.summary));
+    console.log(
+      `outputs: ${outDir}/ (summary.json, items.jsonl, traces.jsonl, report.md, manifest.json)`,
+    );
+    if (result.resumed) console.log(`resumed: ${result.resumed} finished unit(s) were not re-run`);
+  }
+  if (signal.aborted || !result.summary.complete) {
+    warn(`run incomplete; to continue: ${resume}`);
+    return signal.aborted ? EXIT.interrupted : EXIT.failed;
+  }
+  return EXIT.ok;
+}
+
+async function mergeMain(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, {
+    out: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    console.log(BENCH_HELP);
+    return EXIT.ok;
+  }
+  if (!values.out) throw new UsageError("bench merge needs --out DIR");
+  if (!positionals.length) throw new UsageError("bench merge needs the shard run directories");
+  const summary = await mergeBenchmarkRuns(positionals, String(values.out));
+  console.log(renderReport(summary));
+  return summary.complete ? EXIT.ok : EXIT.failed;
+}
+
+function listFlag(values: Record<string, unknown>, name: string, fallback: number[]): number[] {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const out = String(raw).split(",").map(Number);
+  if (out.some((x) => !Number.isFinite(x))) {
+    throw new UsageError(
+      `--${name} must be a comma-separated list of numbers: current value is ${
+        JSON.stringify(raw)
+      }`,
+    );
+  }
+  return out;
+}
+
+function powerMain(args: string[]): number {
+  const { values } = parseFlags(args, {
+    items: { type: "string" },
+    seeds: { type: "string" },
+    effects: { type: "string" },
+    baseline: { type: "string" },
+    simulations: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    console.log(BENCH_HELP);
+    return EXIT.ok;
+  }
+  const items = listFlag(values, "items", [12, 24, 48, 96]);
+  const seeds = listFlag(values, "seeds", [1, 3]);
+  const effects = listFlag(values, "effects", [0.1, 0.2, 0.3]);
+  const baseline = numberFlag(values, "baseline", 0.5, 0, 1);
+  const simulations = intFlag(values, "simulations", 400, 10);
+  console.log(
+    `power: P(95% CI of Δ excludes 0), pass/fail model, baseline pass rate ${baseline}, ${simulations} simulations`,
+  );
+  console.log(["items", "seeds", ...effects.map((e) => `Δ=${e}`)].join("\t"));
+  for (const n of items) {
+    for (const s of seeds) {
+      const row = effects.map((effect) =>
+        powerAnalysis({ nItems: n, seeds: s, effect, baseline, simulations, seed: 1 }).power
+          .toFixed(2)
+      );
+      console.log([n, s, ...row].join("\t"));
+    }
+  }
+  return EXIT.ok;
+}
+
+if (import.meta.main) await runCommand((signal) => benchMain(Deno.args, signal));
