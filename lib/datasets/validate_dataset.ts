@@ -183,6 +183,13 @@ export async function validateDataset(
     if (stub.status === "passed") {
       row.problems.push("a stub that throws passes every test: the tests check nothing");
     } else stubsFailed++;
+    const buggy = slot.buggy !== undefined ? results[slot.buggy] : undefined;
+    if (buggy) {
+      row.buggy = brief(buggy);
+      if (buggy.status === "passed") {
+        row.problems.push("the buggy program passes every test: the bug is not tested");
+      }
+    }
     if (row.problems.length > 0) row.verdict = "broken";
     else if (!ref) {
       row.verdict = "unvalidated";

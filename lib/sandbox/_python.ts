@@ -92,16 +92,15 @@ async function probe(pythonPath: string): Promise<PythonSupport> {
       }
     }
   }
+  // Extension modules (lib-dynload) link against system libraries (libz, libssl, libffi…): bind the
+  // system library directories read-only. They hold no user data.
   const libraries: string[] = [];
-  try {
-    const ldd = await new Deno.Command("ldd", { args: [info.exe], stdout: "piped", stderr: "null" })
-      .output();
-    for (const line of new TextDecoder().decode(ldd.stdout).split("\n")) {
-      const m = line.match(/=>\s+(\/\S+)/) ?? line.match(/^\s*(\/\S+)/);
-      if (m && ![...dirs].some((d) => m[1].startsWith(d + "/"))) libraries.push(m[1]);
+  for (const d of ["/lib", "/lib64", "/usr/lib", "/usr/lib64"]) {
+    try {
+      if ((await Deno.lstat(d)).isDirectory || (await Deno.stat(d)).isDirectory) libraries.push(d);
+    } catch {
+      // absent
     }
-  } catch {
-    for (const d of ["/lib", "/lib64", "/usr/lib", "/usr/lib64"]) libraries.push(d);
   }
   return { ok: true, reason: "", executable: info.exe, dirs: [...dirs], libraries };
 }
@@ -303,7 +302,9 @@ def _main():
 
     emit((("k", "start"), ("n", _len(tests))))
     ns = {"__name__": "candidate", "__builtins__": builtins}
+    load_failure = None
     if cand_error is not None:
+        load_failure = cand_error
         emit((("k", "load"), ("ok", False), ("compile", True), ("errorName", cand_error[0]), ("message", cand_error[1])))
     else:
         try:
@@ -311,6 +312,7 @@ def _main():
             emit((("k", "load"), ("ok", True)))
         except _BaseException as e:
             d = describe(e)
+            load_failure = d
             emit((("k", "load"), ("ok", False), ("compile", False), ("errorName", d[0]), ("message", d[1])))
     fns = []
     setup_error = None
@@ -325,7 +327,9 @@ def _main():
         emit((("k", "begin"), ("i", i)))
         t0 = _perf()
         failure = None
-        if setup_error is not None:
+        if load_failure is not None:
+            failure = ("NotRun", "not run: the candidate module failed to load (" + load_failure[0] + ": " + clip(load_failure[1], 300) + ")")
+        elif setup_error is not None:
             failure = setup_error
         else:
             try:

@@ -501,6 +501,14 @@ function judge(
   }
   if (load && load.ok === false) {
     const message = String(load.message ?? "");
+    if (/Export '[^']+' is not defined in module|does not provide an export named/.test(message)) {
+      return {
+        ...base,
+        status: "compile_error",
+        reason: `the program does not define the entry point \`${entryPoint}\``,
+        compileError: firstLines(`${load.errorName}: ${message}`, 4000),
+      };
+    }
     if (load.compile === true) {
       const swallowed = message.includes(ENTRY_EXPORT);
       return {
@@ -747,7 +755,13 @@ export async function typeCheckPrepared(
       const diags = parseDiagnostics(text, prefix);
       if (diags.perJob.size > 0 || out.timedOut) {
         for (const [name, list] of diags.perJob) {
-          errors.set(name, [...(errors.get(name) ?? []), ...list]);
+          const entry = pending.find((p) => p.name === name)?.job.entryPoint ?? "the entry point";
+          const friendly = list.map((e) =>
+            e.includes(ENTRY_EXPORT)
+              ? `the program does not define the entry point \`${entry}\``
+              : e
+          );
+          errors.set(name, [...(errors.get(name) ?? []), ...friendly]);
         }
         if (out.timedOut) {
           for (const p of pending) errors.get(p.name)!.push("type check timed out");
