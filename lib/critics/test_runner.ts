@@ -89,7 +89,11 @@ export class TestRunner {
   #active = 0;
   readonly #waiting: (() => void)[] = [];
 
-  /** @param options Sandbox options, cache and concurrency. */
+  /**
+   * Creates a runner.
+   *
+   * @param options Sandbox options, cache and concurrency.
+   */
   constructor(options: TestRunnerOptions = {}) {
     const concurrency = options.concurrency ?? 2;
     if (!Number.isInteger(concurrency) || concurrency < 1) {

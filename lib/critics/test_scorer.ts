@@ -76,7 +76,9 @@ export function scoreFromResult(
  *   visibleTests: [{ name: "one", code: "assert.strictEqual(inc(1), 2);" }],
  *   hiddenTests: [{ name: "two", code: "assert.strictEqual(inc(2), 3);" }],
  * };
- * const score = await testScorer().score(item, "```ts\nconst inc = (x: number) => x + 1;\n```", { round: 0, seed: 1 });
+ * const fence = "`".repeat(3);
+ * const answer = `${fence}ts\nconst inc = (x: number) => x + 1;\n${fence}`;
+ * const score = await testScorer().score(item, answer, { round: 0, seed: 1 });
  * if (!score.passed || score.score !== 1) throw new Error(score.detail);
  * ```
  */

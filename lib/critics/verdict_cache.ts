@@ -84,7 +84,11 @@ export class VerdictCache {
   /** Lookups that missed. */
   misses = 0;
 
-  /** @param options Disk directory and memory bound. */
+  /**
+   * Creates a cache.
+   *
+   * @param options Disk directory and memory bound.
+   */
   constructor(options: VerdictCacheOptions = {}) {
     const max = options.maxEntries ?? 10_000;
     if (!Number.isInteger(max) || max < 1) {

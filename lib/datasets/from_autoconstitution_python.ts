@@ -6,21 +6,44 @@
  */
 import { z } from "zod";
 import type { CodingItem } from "../schemas/coding.ts";
+import type { Assignable, Schema } from "../schemas/schema.ts";
 import { splitPytestModule } from "./_split_assertions.ts";
 import { splitTests } from "./split_tests.ts";
 import { type ConvertOptions, missingReference, RowConversionError } from "./from_humaneval.ts";
 
 /** One row of the Python autoconstitution benchmark, as published. */
-export const AutoconstitutionPythonRowSchema = z.object({
+export interface AutoconstitutionPythonRow {
+  /** Row id. */
+  id: string;
+  /** The task, asking for a ```python block. */
+  prompt: string;
+  /** Hidden tests and optional setup, plus any other published field. */
+  metadata: {
+    /** A pytest module: `def test_…():` functions and helpers. */
+    hidden_tests: string;
+    /** Code the anchor put before the student's code. */
+    setup?: string;
+    /** Any other published field. */
+    [field: string]: unknown;
+  };
+  /** Any other published field. */
+  [field: string]: unknown;
+}
+const autoconstitutionPythonRow = z.looseObject({
   id: z.string().min(1),
   prompt: z.string().min(1),
-  metadata: z.object({
+  metadata: z.looseObject({
     hidden_tests: z.string().min(1),
     setup: z.string().optional(),
-  }).passthrough(),
-}).passthrough();
-/** One row of the Python autoconstitution benchmark. */
-export type AutoconstitutionPythonRow = z.infer<typeof AutoconstitutionPythonRowSchema>;
+  }),
+});
+/** Schema of {@linkcode AutoconstitutionPythonRow}. */
+export const AutoconstitutionPythonRowSchema: Schema<AutoconstitutionPythonRow> =
+  autoconstitutionPythonRow;
+const _autoconstitutionPythonRow: Assignable<
+  z.infer<typeof autoconstitutionPythonRow>,
+  AutoconstitutionPythonRow
+> = true;
 
 /**
  * Converts a Python autoconstitution row into a Python {@linkcode CodingItem}. Each `test_*`
@@ -41,7 +64,7 @@ export type AutoconstitutionPythonRow = z.infer<typeof AutoconstitutionPythonRow
  * ```ts
  * import { fromAutoconstitutionPython } from "./from_autoconstitution_python.ts";
  * const item = fromAutoconstitutionPython({
- *   id: "bs", prompt: "Return a ```python``` block defining `def binary_search(nums, target)`.",
+ *   id: "bs", prompt: "Return a python code block defining `def binary_search(nums, target)`.",
  *   metadata: { hidden_tests: "def test_a():\n    assert binary_search([1], 1) == 0\n\ndef test_b():\n    assert binary_search([], 1) == -1\n" },
  * });
  * if (item.entryPoint !== "binary_search" || item.language !== "python") throw new Error();

@@ -6,12 +6,31 @@
  */
 import { z } from "zod";
 import type { CodingItem } from "../schemas/coding.ts";
+import type { Assignable, Schema } from "../schemas/schema.ts";
 import { splitPythonCheck, splitTsAssertions } from "./_split_assertions.ts";
 import { splitTests } from "./split_tests.ts";
 import { bareImports, DEFAULT_NPM_PINS } from "./npm_pins.ts";
 
-/** One HumanEval-style row, as published (extra fields are kept in metadata). */
-export const HumanEvalRowSchema = z.object({
+/** One HumanEval-style row, as published (mxeval adds `language` and `description`). */
+export interface HumanEvalRow {
+  /** Task id, e.g. "HumanEval/0" or "MBTSP/1". */
+  task_id: string;
+  /** Code prompt: signature and docstring, body left open. */
+  prompt: string;
+  /** The body completing the prompt (may be empty when the source ships none). */
+  canonical_solution: string;
+  /** Test script: assertion statements (TypeScript) or `def check(candidate)` (Python). */
+  test: string;
+  /** Name of the function the tests call. */
+  entry_point: string;
+  /** mxeval: language of the row ("typescript", "python", …). */
+  language?: string;
+  /** mxeval: the problem in words. */
+  description?: string;
+  /** Any other published field. */
+  [field: string]: unknown;
+}
+const humanEvalRow = z.looseObject({
   task_id: z.string().min(1),
   prompt: z.string().min(1),
   canonical_solution: z.string(),
@@ -19,9 +38,10 @@ export const HumanEvalRowSchema = z.object({
   entry_point: z.string().min(1),
   language: z.string().optional(),
   description: z.string().optional(),
-}).passthrough();
-/** One HumanEval-style row. */
-export type HumanEvalRow = z.infer<typeof HumanEvalRowSchema>;
+});
+/** Schema of {@linkcode HumanEvalRow}. */
+export const HumanEvalRowSchema: Schema<HumanEvalRow> = humanEvalRow;
+const _humanEvalRow: Assignable<z.infer<typeof humanEvalRow>, HumanEvalRow> = true;
 
 /** Options shared by the row converters. */
 export interface ConvertOptions {
@@ -40,6 +60,8 @@ export class RowConversionError extends Error {
   /** The row field at fault. */
   readonly field: string;
   /**
+   * Creates the error.
+   *
    * @param field The row field at fault.
    * @param message What is wrong.
    */

@@ -6,20 +6,34 @@
  */
 import { z } from "zod";
 import type { CodingItem } from "../schemas/coding.ts";
+import type { Assignable, Schema } from "../schemas/schema.ts";
 import { splitPythonCheck, splitTsAssertions } from "./_split_assertions.ts";
 import { splitTests } from "./split_tests.ts";
 import { bareImports, DEFAULT_NPM_PINS } from "./npm_pins.ts";
 import { type ConvertOptions, missingReference, RowConversionError } from "./from_humaneval.ts";
 
-/** One MultiPL-E row, as published (extra fields are kept). */
-export const MultiplERowSchema = z.object({
+/** One MultiPL-E row, as published (doctests, original, stop_tokens… are allowed). */
+export interface MultiplERow {
+  /** Problem name, e.g. "HumanEval_0_has_close_elements". */
+  name: string;
+  /** Language code ("ts", "js", "py", …). */
+  language?: string;
+  /** Code prompt ending with an open function body. */
+  prompt: string;
+  /** Test program (a `test()` function or `check(candidate)`). */
+  tests: string;
+  /** Any other published field. */
+  [field: string]: unknown;
+}
+const multiplERow = z.looseObject({
   name: z.string().min(1),
   language: z.string().optional(),
   prompt: z.string().min(1),
   tests: z.string().min(1),
-}).passthrough();
-/** One MultiPL-E row. */
-export type MultiplERow = z.infer<typeof MultiplERowSchema>;
+});
+/** Schema of {@linkcode MultiplERow}. */
+export const MultiplERowSchema: Schema<MultiplERow> = multiplERow;
+const _multiplERow: Assignable<z.infer<typeof multiplERow>, MultiplERow> = true;
 
 /**
  * Converts a MultiPL-E row (TypeScript/JavaScript or Python) into a {@linkcode CodingItem}. The entry

@@ -31,7 +31,11 @@ export { splitTests, type SplitTestsOptions } from "./split_tests.ts";
 export { bareImports, DEFAULT_NPM_PINS } from "./npm_pins.ts";
 export {
   type DatasetValidation,
+  DatasetValidationSchema,
   type RowValidation,
+  RowValidationSchema,
+  type RunSummary,
+  RunSummarySchema,
   STUB_BODY,
   stubProgram,
   validateDataset,

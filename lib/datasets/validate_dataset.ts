@@ -9,39 +9,100 @@ import { assembleProgram, codePromptOf } from "../sandbox/assemble_program.ts";
 import { codingJob } from "../sandbox/coding_job.ts";
 import { runTestsBatch } from "../sandbox/run_tests_batch.ts";
 import type { SandboxOptions } from "../sandbox/sandbox_options.ts";
-import type { IsolationLevel, SandboxJob, SandboxResult } from "../sandbox/mod.ts";
+import type { IsolationLevel, SandboxJob, SandboxResult, SandboxStatus } from "../sandbox/mod.ts";
+import { SandboxStatusSchema } from "../sandbox/sandbox_result.ts";
+import type { Equals, Schema } from "../schemas/schema.ts";
+import { z } from "zod";
+
+/** A short account of one sandbox run in a validation report. */
+export interface RunSummary {
+  /** The run's status. */
+  status: SandboxStatus;
+  /** Why. */
+  reason: string;
+  /** Tests passed. */
+  passedTests: number;
+  /** Tests expected to run. */
+  expectedTests: number;
+}
+const runSummary = z.object({
+  status: SandboxStatusSchema as z.ZodType<SandboxStatus>,
+  reason: z.string(),
+  passedTests: z.number().int().nonnegative(),
+  expectedTests: z.number().int().nonnegative(),
+});
+/** Schema of {@linkcode RunSummary}. */
+export const RunSummarySchema: Schema<RunSummary> = runSummary;
+const _runSummary: Equals<z.infer<typeof runSummary>, RunSummary> = true;
 
 /** The validation of one row. */
 export interface RowValidation {
+  /** The item id. */
   id: string;
   /** "ok", "broken", "unvalidated" (no reference to run) or "skipped" (the runtime is unavailable, e.g. no pytest). */
   verdict: "ok" | "broken" | "unvalidated" | "skipped";
   /** What is wrong or noteworthy. */
   problems: string[];
   /** The reference run (absent when the row has no reference). */
-  reference?: Pick<SandboxResult, "status" | "reason" | "passedTests" | "expectedTests">;
+  reference?: RunSummary;
   /** The stub run. */
-  stub?: Pick<SandboxResult, "status" | "reason" | "passedTests" | "expectedTests">;
+  stub?: RunSummary;
   /** The run of `buggyCode` (fix-the-bug rows), which must fail at least one test. */
-  buggy?: Pick<SandboxResult, "status" | "reason" | "passedTests" | "expectedTests">;
+  buggy?: RunSummary;
 }
+const rowValidation = z.object({
+  id: z.string(),
+  verdict: z.enum(["ok", "broken", "unvalidated", "skipped"]),
+  problems: z.array(z.string()),
+  reference: runSummary.optional(),
+  stub: runSummary.optional(),
+  buggy: runSummary.optional(),
+});
+/** Schema of {@linkcode RowValidation}. */
+export const RowValidationSchema: Schema<RowValidation> = rowValidation;
+const _rowValidation: Equals<z.infer<typeof rowValidation>, RowValidation> = true;
 
 /** The validation of a whole dataset. */
 export interface DatasetValidation {
+  /** One verdict per item, in input order. */
   rows: RowValidation[];
+  /** Rows whose reference passed and whose stub (and buggy program) failed. */
   ok: number;
+  /** Rows with a problem. */
   broken: number;
+  /** Rows without a reference to run. */
   unvalidated: number;
+  /** Rows whose runtime was unavailable. */
   skipped: number;
-  /** References that passed all their tests / references run. */
+  /** References that passed all their tests. */
   referencesPassed: number;
+  /** References run. */
   referencesRun: number;
-  /** Stubs that failed / stubs run. */
+  /** Stubs that failed. */
   stubsFailed: number;
+  /** Stubs run. */
   stubsRun: number;
+  /** Isolation the runs had. */
   isolation: IsolationLevel;
+  /** Wall-clock milliseconds. */
   durationMs: number;
 }
+const datasetValidation = z.object({
+  rows: z.array(rowValidation),
+  ok: z.number().int().nonnegative(),
+  broken: z.number().int().nonnegative(),
+  unvalidated: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  referencesPassed: z.number().int().nonnegative(),
+  referencesRun: z.number().int().nonnegative(),
+  stubsFailed: z.number().int().nonnegative(),
+  stubsRun: z.number().int().nonnegative(),
+  isolation: z.enum(["none", "bwrap"]),
+  durationMs: z.number().nonnegative(),
+});
+/** Schema of {@linkcode DatasetValidation}. */
+export const DatasetValidationSchema: Schema<DatasetValidation> = datasetValidation;
+const _datasetValidation: Equals<z.infer<typeof datasetValidation>, DatasetValidation> = true;
 
 /** Options for {@linkcode validateDataset}. */
 export interface ValidateDatasetOptions extends SandboxOptions {
@@ -86,7 +147,7 @@ export function stubProgram(
   return `function ${item.entryPoint}(..._args: unknown[]): never {\n  ${STUB_BODY}\n}\n`;
 }
 
-function brief(r: SandboxResult): RowValidation["reference"] {
+function brief(r: SandboxResult): RunSummary {
   return {
     status: r.status,
     reason: r.reason,

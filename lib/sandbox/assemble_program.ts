@@ -79,7 +79,8 @@ export function detectAnswerShape(code: string, item: AssemblyItem): AnswerShape
  * ```ts
  * import { assembleProgram } from "./assemble_program.ts";
  * const item = { entryPoint: "inc", language: "typescript" as const, metadata: { codePrompt: "const inc = function (x: number): number {\n" } };
- * const { program, shape } = assembleProgram(item, "```ts\n  return x + 1;\n```");
+ * const fence = "`".repeat(3);
+ * const { program, shape } = assembleProgram(item, `${fence}ts\n  return x + 1;\n${fence}`);
  * if (shape !== "body" || !program.trimEnd().endsWith("}")) throw new Error(program);
  * ```
  */

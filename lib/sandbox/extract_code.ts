@@ -33,7 +33,8 @@ const TAGS: Record<string, string[]> = {
  * @example Code inside prose
  * ```ts
  * import { extractCode } from "./extract_code.ts";
- * const answer = "Here you go:\n```ts\nfunction f() { return 1; }\n```\nIt returns 1.";
+ * const fence = "`".repeat(3);
+ * const answer = `Here you go:\n${fence}ts\nfunction f() { return 1; }\n${fence}\nIt returns 1.`;
  * if (extractCode(answer) !== "function f() { return 1; }") throw new Error();
  * ```
  */

@@ -33,7 +33,7 @@ export interface DetectIsolationOptions {
 }
 
 /** The warning every unisolated result carries. */
-export const NO_ISOLATION_WARNING =
+export const NO_ISOLATION_WARNING: string =
   "NOT ISOLATED: bubblewrap (bwrap) is unavailable, so the candidate ran as the current user with " +
   "only Deno's permission flags (no -A). Static imports can still read local files. Install bwrap " +
   "(Debian: apt-get install bubblewrap) before running untrusted code.";

@@ -5,28 +5,39 @@
  * @module
  */
 import { z } from "zod";
-import { TestCaseSchema } from "../schemas/coding.ts";
+import { type TestCase, TestCaseSchema } from "../schemas/coding.ts";
+import type { Equals, Schema } from "../schemas/schema.ts";
 
 /** One unit of sandbox work. */
-export const SandboxJobSchema = z.object({
+export interface SandboxJob {
   /** Label used in batch results and errors. */
-  id: z.string().optional(),
+  id?: string;
   /** Language of the program and tests. Absent means "typescript". */
-  language: z.enum(["typescript", "python"]).optional(),
+  language?: "typescript" | "python";
   /** The whole program (for TypeScript: a module defining the entry point). */
-  program: z.string(),
+  program: string;
   /** Name of the function (or class) the tests call. */
-  entryPoint: z.string().min(1),
+  entryPoint: string;
   /** Module-level test code run before the tests (Python: imports and helpers of a pytest module). */
-  setup: z.string().optional(),
+  setup?: string;
   /** The tests to run, in order; every one must execute for the run to count. */
-  tests: z.array(TestCaseSchema),
+  tests: TestCase[];
   /**
    * Bare import specifiers the program may use, mapped to pinned npm specifiers
    * (e.g. `{ "heap-js": "npm:heap-js@2.7.1" }`). They are resolved only from a pre-warmed,
    * read-only cache; nothing is downloaded inside the sandbox.
    */
+  imports?: Record<string, string>;
+}
+const sandboxJob = z.object({
+  id: z.string().optional(),
+  language: z.enum(["typescript", "python"]).optional(),
+  program: z.string(),
+  entryPoint: z.string().min(1),
+  setup: z.string().optional(),
+  tests: z.array(TestCaseSchema),
   imports: z.record(z.string(), z.string().regex(/^npm:[^\s]+@[^\s]+$/)).optional(),
 });
-/** One unit of sandbox work. */
-export type SandboxJob = z.infer<typeof SandboxJobSchema>;
+/** Schema of {@linkcode SandboxJob}. */
+export const SandboxJobSchema: Schema<SandboxJob> = sandboxJob;
+const _sandboxJob: Equals<z.infer<typeof sandboxJob>, SandboxJob> = true;

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Equals, Schema } from "../schemas/schema.ts";
 
 /**
  * Why a run ended the way it did.
@@ -20,7 +21,7 @@ import { z } from "zod";
  * - `crashed`: the process died abnormally (uncaught error, signal) or the module threw while loading.
  * - `sandbox_error`: the sandbox itself failed (e.g. bwrap could not start); says nothing about the code.
  */
-export const SandboxStatusSchema = z.enum([
+const sandboxStatus = z.enum([
   "passed",
   "failed",
   "compile_error",
@@ -30,67 +31,119 @@ export const SandboxStatusSchema = z.enum([
   "crashed",
   "sandbox_error",
 ]);
-/** Why a run ended the way it did. */
-export type SandboxStatus = z.infer<typeof SandboxStatusSchema>;
+/** Why a run ended the way it did (see {@linkcode SandboxStatusSchema}). */
+export type SandboxStatus =
+  | "passed"
+  | "failed"
+  | "compile_error"
+  | "timeout"
+  | "memory"
+  | "tests_not_run"
+  | "crashed"
+  | "sandbox_error";
+/** Schema of {@linkcode SandboxStatus}. */
+export const SandboxStatusSchema: Schema<SandboxStatus> = sandboxStatus;
+const _sandboxStatus: Equals<z.infer<typeof sandboxStatus>, SandboxStatus> = true;
 
+const isolationLevel = z.enum(["none", "bwrap"]);
 /** How strongly the run was isolated from the user's files, network, environment and processes. */
-export const IsolationLevelSchema = z.enum(["none", "bwrap"]);
-/** How strongly the run was isolated. */
-export type IsolationLevel = z.infer<typeof IsolationLevelSchema>;
+export type IsolationLevel = "none" | "bwrap";
+/** Schema of {@linkcode IsolationLevel}. */
+export const IsolationLevelSchema: Schema<IsolationLevel> = isolationLevel;
+const _isolationLevel: Equals<z.infer<typeof isolationLevel>, IsolationLevel> = true;
 
 /** The outcome of one test. */
-export const TestOutcomeSchema = z.object({
+export interface TestOutcome {
   /** Test name as given in the dataset. */
-  name: z.string(),
+  name: string;
   /** `not_run` when the harness never reported it; `timeout` when it was running at the deadline. */
-  status: z.enum(["passed", "failed", "not_run", "timeout"]),
+  status: "passed" | "failed" | "not_run" | "timeout";
   /** Error class, e.g. "AssertionError", "TypeError", "Tampering". */
-  errorName: z.string().optional(),
+  errorName?: string;
   /** Assertion or error message (trimmed). */
-  message: z.string().optional(),
+  message?: string;
   /** Expected value of a failed assertion, as inspected text. */
-  expected: z.string().optional(),
+  expected?: string;
   /** Actual value of a failed assertion, as inspected text. */
-  actual: z.string().optional(),
+  actual?: string;
   /** Milliseconds the test took inside the harness. */
+  ms?: number;
+}
+const testOutcome = z.object({
+  name: z.string(),
+  status: z.enum(["passed", "failed", "not_run", "timeout"]),
+  errorName: z.string().optional(),
+  message: z.string().optional(),
+  expected: z.string().optional(),
+  actual: z.string().optional(),
   ms: z.number().nonnegative().optional(),
 });
-/** The outcome of one test. */
-export type TestOutcome = z.infer<typeof TestOutcomeSchema>;
+/** Schema of {@linkcode TestOutcome}. */
+export const TestOutcomeSchema: Schema<TestOutcome> = testOutcome;
+const _testOutcome: Equals<z.infer<typeof testOutcome>, TestOutcome> = true;
 
 /** Everything one sandboxed run produced. */
-export const SandboxResultSchema = z.object({
-  status: SandboxStatusSchema,
+export interface SandboxResult {
+  /** Why the run ended the way it did. */
+  status: SandboxStatus;
   /** One human-readable sentence saying why the run got this status. */
-  reason: z.string(),
+  reason: string;
   /** One outcome per expected test, in dataset order. */
-  tests: z.array(TestOutcomeSchema),
+  tests: TestOutcome[];
   /** How many tests the dataset says must run. */
-  expectedTests: z.number().int().nonnegative(),
+  expectedTests: number;
   /** How many tests the harness reported with the run's key. */
+  reportedTests: number;
+  /** Tests that passed. */
+  passedTests: number;
+  /** Tests that failed or timed out. */
+  failedTests: number;
+  /** Load or compile error text (trimmed), when the candidate could not be loaded. */
+  compileError?: string;
+  /** Type errors found by `deno check` (information unless `typeCheck: "enforce"`). */
+  typeErrors: string[];
+  /** Capped stdout of the candidate (harness lines removed): head and tail. */
+  stdout: string;
+  /** Capped stderr: head and tail, so the end of an error is always kept. */
+  stderr: string;
+  /** Bytes the candidate wrote to stdout and stderr in total. */
+  outputBytes: number;
+  /** True when output was cut to fit the cap. */
+  outputTruncated: boolean;
+  /** Exit code of the sandbox process (null when killed by a signal or never started). */
+  exitCode: number | null;
+  /** Signal that killed the sandbox process, if any. */
+  signal: string | null;
+  /** Wall-clock milliseconds of the run. */
+  durationMs: number;
+  /** The isolation the run actually had. */
+  isolation: IsolationLevel;
+  /** Loud warnings, e.g. that the run was not isolated, or that forged result lines were ignored. */
+  warnings: string[];
+  /** Version of the sandbox runner and harness; part of every verdict cache key. */
+  runnerVersion: string;
+}
+const sandboxResult = z.object({
+  status: sandboxStatus,
+  reason: z.string(),
+  tests: z.array(testOutcome),
+  expectedTests: z.number().int().nonnegative(),
   reportedTests: z.number().int().nonnegative(),
   passedTests: z.number().int().nonnegative(),
   failedTests: z.number().int().nonnegative(),
-  /** Load or compile error text (trimmed), when the candidate could not be loaded. */
   compileError: z.string().optional(),
-  /** Type errors found by `deno check` (information unless `typeCheck: "enforce"`). */
   typeErrors: z.array(z.string()),
-  /** Capped stdout of the candidate (harness lines removed): head and tail. */
   stdout: z.string(),
-  /** Capped stderr: head and tail, so the end of an error is always kept. */
   stderr: z.string(),
-  /** Bytes the candidate wrote to stdout and stderr in total. */
   outputBytes: z.number().int().nonnegative(),
-  /** True when output was cut to fit the cap. */
   outputTruncated: z.boolean(),
   exitCode: z.number().int().nullable(),
   signal: z.string().nullable(),
   durationMs: z.number().nonnegative(),
-  isolation: IsolationLevelSchema,
-  /** Loud warnings, e.g. that the run was not isolated, or that forged result lines were ignored. */
+  isolation: isolationLevel,
   warnings: z.array(z.string()),
-  /** Version of the sandbox runner and harness; part of every verdict cache key. */
   runnerVersion: z.string(),
 });
-/** Everything one sandboxed run produced. */
-export type SandboxResult = z.infer<typeof SandboxResultSchema>;
+/** Schema of {@linkcode SandboxResult}. */
+export const SandboxResultSchema: Schema<SandboxResult> = sandboxResult;
+const _sandboxResult: Equals<z.infer<typeof sandboxResult>, SandboxResult> = true;
