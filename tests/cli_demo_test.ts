@@ -37,3 +37,41 @@ Deno.test("deno task demo picks the ready provider from the probe and runs the c
     await server.close();
   }
 });
+
+Deno.test("deno task demo with no provider says how to enable one, then runs the offline SIMULATED benchmark and exits 0", async () => {
+  const [json, plain] = await Promise.all([
+    cai(["demo", "--ui", "json"]),
+    cai(["demo", "--offline"]),
+  ]);
+  assert.equal(json.code, 0, json.stderr);
+  const stream = events(json.stdout);
+  const help = stream[0];
+  assert.ok(help.type === "log", JSON.stringify(help));
+  for (
+    const hint of [
+      "ollama serve",
+      "ollama pull llama3.2",
+      "MOONSHOT_API_KEY",
+      "ANTHROPIC_API_KEY",
+      "OPENAI_API_KEY",
+      "AUTOCONSTITUTION_GGUF=path/to/model.gguf",
+    ]
+  ) assert.ok(help.message.includes(hint), hint);
+  const starts = stream.filter((e) => e.type === "item_start");
+  assert.ok(starts.length >= 6, "the loop events of the benchmark are streamed");
+  assert.ok(stream.some((e) => e.type === "score" && e.score.source === "visible_tests"));
+  const report = stream.at(-1);
+  assert.ok(report?.type === "log");
+  assert.match(report.message, /SIMULATED/);
+  assert.match(report.message, /^6 items × 1 seed\(s\)/m);
+  for (const arm of ["baseline", "tests", "best_of_n"]) {
+    assert.match(report.message, new RegExp(`^\\| ${arm} \\|`, "m"), arm);
+  }
+
+  // --offline skips the probe and the paragraph; piped output is plain and escape-free.
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.ok(!plain.stdout.includes("No model provider is ready"));
+  assert.ok(!plain.stdout.includes("\x1b"));
+  assert.match(plain.stdout, /^\[run\] start offline-demo items=6$/m);
+  assert.match(plain.stdout, /^# Benchmark offline-demo — SIMULATED/m);
+});
