@@ -56,6 +56,7 @@ Deno.test("bad usage and bad input exit 2 with a message naming the flag, file, 
       expect: [/--ui must be one of auto\|live\|plain\|json/],
     },
     { args: ["frobnicate"], expect: [/unknown command "frobnicate"/] },
+    { args: ["bench", "--bogus"], expect: [/--bogus/, /cai bench --help/] },
     { args: ["providers", "--timeout", "0"], expect: [/--timeout/] },
     { args: ["demo", "--offline", "--provider", "scripted"], expect: [/exclude each other/] },
   ];
@@ -92,15 +93,19 @@ Deno.test("an explicitly requested provider that is unavailable exits 3 with the
 });
 
 Deno.test("every command answers --help with examples and exit 0", async () => {
-  const results = await runAll([["--help"], ["run", "--help"], ["providers", "-h"], [
-    "demo",
-    "--help",
-  ]]);
+  const results = await runAll([
+    ["--help"],
+    ["run", "--help"],
+    ["providers", "-h"],
+    ["demo", "--help"],
+    ["bench", "--help"],
+  ]);
   for (const r of results) {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /usage: deno task/);
     assert.match(r.stdout, /Examples:/);
   }
+  assert.match(results[4].stdout, /deno task bench/, "cai bench delegates to scripts/bench.ts");
   assert.match(results[1].stdout, /--judge-provider/);
   assert.match(results[1].stdout, /--replay/);
 });
