@@ -17,6 +17,7 @@ import {
 import { colorEnabled, createStyles } from "../lib/ui/ansi.ts";
 import { EXIT, numberFlag, parseFlags, UsageError } from "./_cli.ts";
 import { createCliOutput, UI_FLAG, UI_HELP, uiFlag } from "./cai_output.ts";
+import { zodOf } from "../lib/schemas/zod_of.ts";
 
 /** Help of `cai providers`. */
 export const PROVIDERS_HELP = `usage: deno task cai providers [--json] [--timeout <seconds>]
@@ -50,7 +51,7 @@ export const LISTED_PROVIDERS: readonly string[] = [
 /** The document `cai providers --json` prints. */
 export const ProvidersReportSchema = z.object({
   /** One probe per listed provider, in {@linkcode LISTED_PROVIDERS} order. */
-  providers: z.array(ProviderProbeSchema),
+  providers: z.array(zodOf(ProviderProbeSchema)),
   /** The spec an automatic run would use, or null when none is ready. */
   auto: z.string().nullable(),
 });

@@ -18,7 +18,7 @@ import {
   trajectoryChart,
   type TrajectoryRow,
 } from "../lib/plot/mod.ts";
-import type { TopLevelSpec } from "vega-lite";
+import type { VegaLiteSpec } from "../lib/plot/plot_options.ts";
 import { createRng } from "../lib/util/prng.ts";
 import { writeTextAtomic } from "../lib/util/atomic.ts";
 
@@ -27,7 +27,7 @@ import { writeTextAtomic } from "../lib/util/atomic.ts";
  *
  * @returns File stem → spec.
  */
-export function exampleSpecs(): Record<string, TopLevelSpec> {
+export function exampleSpecs(): Record<string, VegaLiteSpec> {
   const rng = createRng(2024);
   const arms = ["self-critique", "tests-critic", "hybrid"];
   const slope: SlopeRow[] = arms.slice(0, 2).flatMap((arm, a) =>

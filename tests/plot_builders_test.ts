@@ -159,7 +159,7 @@ Deno.test("trajectoryChart draws one line per arm, one point per round, and band
 Deno.test("trajectoryChart without any bounds has no band layer", async () => {
   const rows = trajectoryRows.map(({ arm, round, score }) => ({ arm, round, score }));
   const spec = trajectoryChart(rows);
-  assert.ok("layer" in spec && spec.layer.length === 1);
+  assert.ok("layer" in spec && (spec.layer as unknown[]).length === 1);
   const { svg } = await render(spec);
   assert.equal(marks(svg, "area mark").length, 0);
 });

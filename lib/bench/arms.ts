@@ -5,9 +5,38 @@
  * @module
  */
 import { z } from "zod";
+import type { Equals, Schema } from "../schemas/schema.ts";
 
-/** One benchmark arm. */
-export const ArmSchema = z.object({
+/** One benchmark arm (all defaults applied). */
+export interface Arm {
+  /** Unique label used in outputs. */
+  name: string;
+  /** `baseline`: one answer; `loop`: critique–revision loop; `best_of_n`: the same-budget control. */
+  kind: "baseline" | "loop" | "best_of_n";
+  /** Who writes the feedback the student revises from. */
+  critic: "none" | "tests" | "tests_anchor" | "llm" | "hybrid";
+  /** The ratchet's signal. `hidden_tests` is the anchor protocol: Δ cannot go negative. */
+  gate: "none" | "visible_tests" | "judge" | "hidden_tests";
+  /** Critic and judge use the student's model (symmetric) or the judge provider (asymmetric). */
+  judge: "symmetric" | "asymmetric";
+  /** Maximum revision rounds (loops). */
+  rounds: number;
+  /** For best-of-n: match the student-call budget of this loop arm, item by item. */
+  matchBudgetOf?: string;
+  /** For best-of-n: a fixed sample count when `matchBudgetOf` is absent. */
+  n?: number;
+  /** For best-of-n: how the best sample is picked (never by hidden tests). */
+  selectBy: "visible_tests" | "judge";
+  /** Short human description for reports. */
+  description: string;
+}
+
+/** An arm as written by a user: only `name` and `kind` are required. */
+export type ArmInput =
+  & Pick<Arm, "name" | "kind">
+  & Partial<Omit<Arm, "name" | "kind">>;
+
+const armSchema = z.object({
   /** Unique label used in outputs. */
   name: z.string().regex(/^[a-z0-9_-]+$/i, "arm names use letters, digits, - and _"),
   /**
@@ -35,10 +64,9 @@ export const ArmSchema = z.object({
   /** Short human description for reports. */
   description: z.string().default(""),
 });
-/** One benchmark arm. */
-export type Arm = z.infer<typeof ArmSchema>;
-/** An arm before defaults are applied. */
-export type ArmInput = z.input<typeof ArmSchema>;
+const _arm: Equals<z.infer<typeof armSchema>, Arm> = true;
+/** Validates an arm and applies its defaults. */
+export const ArmSchema: Schema<Arm, ArmInput> = armSchema;
 
 /** The built-in arms, by name. */
 export const ARM_PRESETS: Readonly<Record<string, ArmInput>> = {

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { ArmSchema } from "./arms.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 import { ItemResultSchema, resultKey } from "./records.ts";
 import type { ItemResult } from "./records.ts";
 import { type BenchSummary, BenchSummarySchema, summarizeBenchmark } from "./summary.ts";
@@ -19,7 +20,7 @@ const ShardManifestSchema = z.object({
   seeds: z.array(z.number().int()),
   simulated: z.boolean().optional(),
   parameters: z.object({
-    arms: z.array(ArmSchema),
+    arms: z.array(zodOf(ArmSchema)),
     shard: z.object({ index: z.number().int(), count: z.number().int() }).optional(),
   }).passthrough(),
 }).passthrough();

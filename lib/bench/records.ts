@@ -4,9 +4,43 @@
  * @module
  */
 import { z } from "zod";
+import type { Equals, Schema } from "../schemas/schema.ts";
 
 /** One item × arm × seed result. Scores always come from the hidden tests. */
-export const ItemResultSchema = z.object({
+export interface ItemResult {
+  /** Item id. */
+  id: string;
+  /** Arm name. */
+  arm: string;
+  /** Seed. */
+  seed: number;
+  /** Hidden-test score of the arm's final answer, in [0, 1]. */
+  score: number;
+  /** All hidden tests passed. */
+  passed: boolean;
+  /** Hidden-test score of the arm's first answer (round 0), for before/after plots. */
+  initialScore: number;
+  /** Revision rounds run (0 for baseline). */
+  rounds: number;
+  /** LLM calls made (all roles). */
+  calls: number;
+  /** Student calls made (the budget a best-of-n control matches). */
+  studentCalls: number;
+  /** Tokens in + out. */
+  tokens: number;
+  /** Why the loop stopped. */
+  stopReason: string;
+  /** Set when the item failed (infrastructure error); score is then 0. */
+  error?: string;
+  /** Wall time in milliseconds. */
+  ms: number;
+  /** Trace id in `traces.jsonl`, for loops. */
+  traceId?: string;
+  /** True when the authors were simulated. */
+  simulated: boolean;
+}
+
+const itemResultSchema = z.object({
   id: z.string(),
   arm: z.string(),
   seed: z.number().int(),
@@ -35,8 +69,9 @@ export const ItemResultSchema = z.object({
   /** True when the authors were simulated. */
   simulated: z.boolean(),
 });
-/** One item × arm × seed result. */
-export type ItemResult = z.infer<typeof ItemResultSchema>;
+const _itemResult: Equals<z.infer<typeof itemResultSchema>, ItemResult> = true;
+/** Validates an {@linkcode ItemResult} (a line of `items.jsonl`). */
+export const ItemResultSchema: Schema<ItemResult> = itemResultSchema;
 
 /**
  * The journal key of a unit of work.

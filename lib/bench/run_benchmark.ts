@@ -122,7 +122,11 @@ class Interrupted extends Error {}
 
 /** A different run already lives in the output directory. */
 export class RunMismatchError extends Error {
-  /** @param message What differs. */
+  /**
+   * Creates the error.
+   *
+   * @param message What differs.
+   */
   constructor(message: string) {
     super(message);
     this.name = "RunMismatchError";

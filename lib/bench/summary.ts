@@ -14,6 +14,8 @@ import {
 } from "../stats/summarize_paired.ts";
 import type { Arm } from "./arms.ts";
 import type { ItemResult } from "./records.ts";
+import type { Schema } from "../schemas/schema.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 
 /** One arm's summary. */
 export interface ArmSummary {
@@ -54,7 +56,7 @@ export interface ArmSummary {
 }
 
 /** Schema of {@linkcode ArmSummary}. */
-export const ArmSummarySchema: z.ZodType<ArmSummary> = z.object({
+export const ArmSummarySchema: Schema<ArmSummary> = z.object({
   arm: z.string(),
   kind: z.enum(["baseline", "loop", "best_of_n"]),
   critic: z.enum(["none", "tests", "tests_anchor", "llm", "hybrid"]),
@@ -70,8 +72,8 @@ export const ArmSummarySchema: z.ZodType<ArmSummary> = z.object({
   meanStudentCalls: z.number(),
   meanTokens: z.number(),
   errors: z.number().int().min(0),
-  vsBaseline: PairedSummarySchema.optional(),
-  vsControl: PairedSummarySchema.optional(),
+  vsBaseline: zodOf(PairedSummarySchema).optional(),
+  vsControl: zodOf(PairedSummarySchema).optional(),
 });
 
 /** The whole benchmark summary (`summary.json`). */
@@ -93,13 +95,13 @@ export interface BenchSummary {
 }
 
 /** Schema of {@linkcode BenchSummary}. */
-export const BenchSummarySchema: z.ZodType<BenchSummary> = z.object({
+export const BenchSummarySchema: Schema<BenchSummary> = z.object({
   run: z.string(),
   simulated: z.boolean(),
   seeds: z.array(z.number().int()),
   items: z.number().int().min(0),
   complete: z.boolean(),
-  arms: z.array(ArmSummarySchema),
+  arms: z.array(zodOf(ArmSummarySchema)),
   notes: z.array(z.string()),
 });
 

@@ -7,6 +7,8 @@
 import { z } from "zod";
 import { type Severity, SeveritySchema } from "../schemas/trace.ts";
 import { InputError } from "../util/jsonl.ts";
+import type { Schema } from "../schemas/schema.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 
 /** Pattern every principle id must match: lowercase letters, digits, `-`, `_` and `.`, starting alphanumeric. */
 export const PRINCIPLE_ID_PATTERN: RegExp = /^[a-z0-9][a-z0-9._-]*$/;
@@ -30,7 +32,7 @@ export interface Principle {
 }
 
 /** Schema of {@linkcode Principle}. */
-export const PrincipleSchema: z.ZodType<Principle> = z.object({
+export const PrincipleSchema: Schema<Principle> = z.object({
   id: z.string().regex(PRINCIPLE_ID_PATTERN),
   title: z.string().min(1),
   text: z.string().min(1),
@@ -53,9 +55,9 @@ export interface Constitution {
 }
 
 /** Schema of {@linkcode Constitution}. */
-export const ConstitutionSchema: z.ZodType<Constitution> = z.object({
+export const ConstitutionSchema: Schema<Constitution> = z.object({
   title: z.string().optional(),
-  principles: z.array(PrincipleSchema).min(1),
+  principles: z.array(zodOf(PrincipleSchema)).min(1),
   sources: z.array(z.string()),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 });

@@ -18,6 +18,7 @@
  */
 import { z } from "zod";
 import type { RatchetDecision } from "../schemas/trace.ts";
+import type { Schema } from "../schemas/schema.ts";
 
 /** The ratchet's policy (see the module doc). */
 export interface RatchetPolicy {
@@ -28,7 +29,7 @@ export interface RatchetPolicy {
 }
 
 /** Schema of {@linkcode RatchetPolicy} (epsilon in [0, 1]). */
-export const RatchetPolicySchema: z.ZodType<RatchetPolicy> = z.object({
+export const RatchetPolicySchema: Schema<RatchetPolicy> = z.object({
   mode: z.enum(["strict", "tolerance"]),
   epsilon: z.number().min(0).max(1).optional(),
 });

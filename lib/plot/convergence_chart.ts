@@ -8,6 +8,7 @@
 import { z } from "zod";
 import type { Equals, Schema } from "../schemas/schema.ts";
 import type { TopLevelSpec } from "vega-lite";
+import type { VegaLiteSpec } from "./plot_options.ts";
 import { parseRows, type PlotOptions, type VlTooltip, withTopLevel } from "./plot_options.ts";
 
 /** What the autoresearch loop did with one iteration's change. */
@@ -88,7 +89,7 @@ export interface ConvergenceChartOptions extends PlotOptions {
 export function convergenceChart(
   rows: ConvergenceRow[],
   options: ConvergenceChartOptions = {},
-): TopLevelSpec {
+): VegaLiteSpec {
   const parsed = parseRows(ConvergenceRowSchema, rows, { builder: "convergenceChart", options });
   const seen = new Set<number>();
   parsed.forEach((r, i) => {

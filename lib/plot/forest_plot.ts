@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { TopLevelSpec } from "vega-lite";
+import type { VegaLiteSpec } from "./plot_options.ts";
 import type { Equals, Schema } from "../schemas/schema.ts";
 import { parseRows, type PlotOptions, type VlTooltip, withTopLevel } from "./plot_options.ts";
 
@@ -83,7 +84,7 @@ export interface ForestPlotOptions extends PlotOptions {
  * if (!("layer" in spec)) throw new Error("expected a layered spec");
  * ```
  */
-export function forestPlot(rows: ForestRow[], options: ForestPlotOptions = {}): TopLevelSpec {
+export function forestPlot(rows: ForestRow[], options: ForestPlotOptions = {}): VegaLiteSpec {
   const parsed = parseRows(ForestRowSchema, rows, { builder: "forestPlot", options });
   const seen = new Set<string>();
   const values = parsed.map((r, i) => {

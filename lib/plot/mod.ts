@@ -65,7 +65,8 @@ export {
   ConvergenceStatusSchema,
   STATUS_STYLE,
 } from "./convergence_chart.ts";
-export { compileSpec, toSVG, type ToSvgOptions } from "./to_svg.ts";
+export { compileSpec, toSVG, type ToSvgOptions, type VegaSpec } from "./to_svg.ts";
+export type { VegaLiteSpec } from "./plot_options.ts";
 export {
   type ChartView,
   plotBundle,

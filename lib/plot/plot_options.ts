@@ -8,6 +8,18 @@ import { z } from "zod";
 import type { TopLevelSpec } from "vega-lite";
 import type { Equals, Schema } from "../schemas/schema.ts";
 
+/**
+ * A Vega-Lite specification as plain JSON. The builders construct it against vega-lite's own
+ * `TopLevelSpec` type (so every spec is type-checked), then hand it out under this small public
+ * type; pass it to `toSVG`, `show` or `JSON.stringify`.
+ */
+export interface VegaLiteSpec {
+  /** The Vega-Lite JSON schema URL. */
+  $schema?: string;
+  /** Any other Vega-Lite property (`data`, `mark`, `layer`, `encoding`, …). */
+  [key: string]: unknown;
+}
+
 /** One layer of a layered Vega-Lite spec (derived from `TopLevelSpec`). */
 export type VlLayer = Extract<TopLevelSpec, { layer: unknown }>["layer"][number];
 /** A Vega-Lite encoding block of a unit spec (derived from `TopLevelSpec`). */
@@ -158,11 +170,11 @@ export interface TopLevelOptions extends PlotOptions {
  * if (spec.$schema === undefined) throw new Error("no $schema");
  * ```
  */
-export function withTopLevel(body: TopLevelSpec, options: TopLevelOptions = {}): TopLevelSpec {
+export function withTopLevel(body: TopLevelSpec, options: TopLevelOptions = {}): VegaLiteSpec {
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: titleBlock(options, options.defaultTitle ?? ""),
     background: "white",
     ...body,
-  } as TopLevelSpec;
+  } as TopLevelSpec as unknown as VegaLiteSpec;
 }

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { Equals, Schema } from "../schemas/schema.ts";
 import type { TopLevelSpec } from "vega-lite";
+import type { VegaLiteSpec } from "./plot_options.ts";
 import { parseRows, type PlotOptions, type VlEncoding, withTopLevel } from "./plot_options.ts";
 
 /** Estimated power of one design: n items × seeds at one true effect. */
@@ -67,7 +68,7 @@ export interface PowerCurveOptions extends PlotOptions {
  * if (!("layer" in spec)) throw new Error("expected layers");
  * ```
  */
-export function powerCurve(rows: PowerRow[], options: PowerCurveOptions = {}): TopLevelSpec {
+export function powerCurve(rows: PowerRow[], options: PowerCurveOptions = {}): VegaLiteSpec {
   const parsed = parseRows(PowerRowSchema, rows, { builder: "powerCurve", options });
   const target = options.target ?? 0.8;
   if (!Number.isFinite(target) || target < 0 || target > 1) {

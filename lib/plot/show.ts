@@ -11,6 +11,7 @@
  * @module
  */
 import type { TopLevelSpec } from "vega-lite";
+import type { VegaLiteSpec } from "./plot_options.ts";
 import { toSVG, type ToSvgOptions } from "./to_svg.ts";
 import { VEGA_LITE_SCHEMA } from "./plot_options.ts";
 import {
@@ -86,7 +87,7 @@ function titleText(spec: TopLevelSpec): string {
  * ```
  */
 export async function plotBundle(
-  spec: TopLevelSpec,
+  spec: VegaLiteSpec,
   options: PlotBundleOptions = {},
 ): Promise<MimeBundle> {
   const versions = options.vegaLiteVersions ?? ["v5", "v6"];
@@ -107,7 +108,7 @@ export async function plotBundle(
   }
   if (options.svg ?? true) bundle["image/svg+xml"] = await toSVG(spec, options);
   else await toSVG(spec, options); // still validate: a bad spec should fail here, not in the browser
-  bundle["text/plain"] = `<Vega-Lite chart: ${titleText(spec)}>`;
+  bundle["text/plain"] = `<Vega-Lite chart: ${titleText(spec as unknown as TopLevelSpec)}>`;
   return bundle;
 }
 
@@ -133,7 +134,7 @@ export async function plotBundle(
  * if (!("image/svg+xml" in view.bundle)) throw new Error("no SVG");
  * ```
  */
-export async function show(spec: TopLevelSpec, options: ShowOptions = {}): Promise<ChartView> {
+export async function show(spec: VegaLiteSpec, options: ShowOptions = {}): Promise<ChartView> {
   const bundle = await plotBundle(spec, options);
   const displayed = (options.display ?? true)
     ? await displayBundle(bundle, { displayId: options.displayId, update: options.update })

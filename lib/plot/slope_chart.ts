@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { Equals, Schema } from "../schemas/schema.ts";
 import type { TopLevelSpec } from "vega-lite";
+import type { VegaLiteSpec } from "./plot_options.ts";
 import { parseRows, type PlotOptions, type VlTooltip, withTopLevel } from "./plot_options.ts";
 
 /** One item's score before and after, in one arm. */
@@ -109,7 +110,7 @@ export function slopeOutcome(
  * if (!("facet" in spec)) throw new Error("expected a faceted spec");
  * ```
  */
-export function slopeChart(rows: SlopeRow[], options: SlopeChartOptions = {}): TopLevelSpec {
+export function slopeChart(rows: SlopeRow[], options: SlopeChartOptions = {}): VegaLiteSpec {
   const parsed = parseRows(SlopeRowSchema, rows, { builder: "slopeChart", options });
   const tol = options.tieTolerance ?? 0;
   if (!Number.isFinite(tol) || tol < 0) {

@@ -6,6 +6,7 @@
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
+import type { VegaLiteSpec } from "./plot_options.ts";
 
 /** Options of {@linkcode toSVG} and {@linkcode compileSpec}. */
 export interface ToSvgOptions {
@@ -62,6 +63,14 @@ function inlineOnlyLoader(refused: string[]): vega.Loader {
   };
 }
 
+/** A compiled Vega specification as plain JSON. */
+export interface VegaSpec {
+  /** The Vega JSON schema URL. */
+  $schema?: string;
+  /** Any other Vega property (`marks`, `scales`, `data`, …). */
+  [key: string]: unknown;
+}
+
 /**
  * Compiles a Vega-Lite spec to a Vega spec, throwing when the spec is invalid.
  *
@@ -77,14 +86,15 @@ function inlineOnlyLoader(refused: string[]): vega.Loader {
  * if (!Array.isArray(vg.marks)) throw new Error("no marks");
  * ```
  */
-export function compileSpec(spec: TopLevelSpec, options: ToSvgOptions = {}): vega.Spec {
+export function compileSpec(spec: VegaLiteSpec, options: ToSvgOptions = {}): VegaSpec {
   if (!spec || typeof spec !== "object") {
     throw new TypeError(`compileSpec: spec must be a Vega-Lite object, got ${typeof spec}`);
   }
   const errors: string[] = [];
-  const compiled = compile(spec, { logger: collectingLogger(options, errors) }).spec;
+  const compiled =
+    compile(spec as unknown as TopLevelSpec, { logger: collectingLogger(options, errors) }).spec;
   if (errors.length) throw new Error(`compileSpec: ${errors.join("; ")}`);
-  return compiled;
+  return compiled as unknown as VegaSpec;
 }
 
 /**
@@ -107,7 +117,7 @@ export function compileSpec(spec: TopLevelSpec, options: ToSvgOptions = {}): veg
  * if (!svg.startsWith("<svg")) throw new Error(svg.slice(0, 40));
  * ```
  */
-export async function toSVG(spec: TopLevelSpec, options: ToSvgOptions = {}): Promise<string> {
+export async function toSVG(spec: VegaLiteSpec, options: ToSvgOptions = {}): Promise<string> {
   const vgSpec = compileSpec(spec, options);
   const errors: string[] = [];
   const view = new vega.View(vega.parse(vgSpec), {

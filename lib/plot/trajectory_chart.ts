@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { Equals, Schema } from "../schemas/schema.ts";
 import type { TopLevelSpec } from "vega-lite";
+import type { VegaLiteSpec } from "./plot_options.ts";
 import { parseRows, type PlotOptions, type VlLayer, withTopLevel } from "./plot_options.ts";
 
 /** One arm's mean score at one round, with an optional confidence band. */
@@ -77,7 +78,7 @@ export interface TrajectoryChartOptions extends PlotOptions {
 export function trajectoryChart(
   rows: TrajectoryRow[],
   options: TrajectoryChartOptions = {},
-): TopLevelSpec {
+): VegaLiteSpec {
   const parsed = parseRows(TrajectoryRowSchema, rows, { builder: "trajectoryChart", options });
   const seen = new Set<string>();
   parsed.forEach((r, i) => {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { ChatResponse, Message } from "../schemas/chat.ts";
 import { readJsonl } from "../util/jsonl.ts";
 import { type ChatOptions, type Provider, ProviderError } from "./types.ts";
+import type { Schema } from "../schemas/schema.ts";
 
 /** One row of an answers file. */
 export interface AnswerRow {
@@ -18,7 +19,7 @@ export interface AnswerRow {
 }
 
 /** Schema of one answers-file row: `{"id": <item id>, "answer": <text>}`. */
-export const AnswerRowSchema: z.ZodType<AnswerRow> = z.object({
+export const AnswerRowSchema: Schema<AnswerRow> = z.object({
   id: z.union([z.string().min(1), z.number().transform((n) => String(n))]),
   answer: z.string(),
 });

@@ -16,6 +16,7 @@ import {
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { type ChatOptions, type Provider, ProviderError } from "./types.ts";
+import type { Schema } from "../schemas/schema.ts";
 
 /** One cache file: the request that was made and the response it got (never credentials). */
 export interface CacheEntry {
@@ -30,7 +31,7 @@ export interface CacheEntry {
 }
 
 /** Schema of one cache file. */
-export const CacheEntrySchema: z.ZodType<CacheEntry> = z.object({
+export const CacheEntrySchema: Schema<CacheEntry> = z.object({
   key: z.string().regex(/^[0-9a-f]{64}$/),
   request: ChatRequestSchema,
   response: ChatResponseSchema,

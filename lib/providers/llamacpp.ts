@@ -26,6 +26,7 @@ import { ggufModelHelp, locateGgufModel, resolveGgufModel } from "./llamacpp_mod
 import { toGbnfJsonSchema } from "./llamacpp_schema.ts";
 import { defaultLlamaCppThreads } from "./llamacpp_threads.ts";
 import { type ChatOptions, type Provider, ProviderError } from "./types.ts";
+import type { Schema } from "../schemas/schema.ts";
 
 const NAME = "llamacpp";
 
@@ -98,7 +99,7 @@ export interface LlamaCppInfo {
  * if (!ok.success) throw new Error();
  * ```
  */
-export const LlamaCppInfoSchema: z.ZodType<LlamaCppInfo> = z.object({
+export const LlamaCppInfoSchema: Schema<LlamaCppInfo> = z.object({
   model: z.string(),
   path: z.string(),
   bytes: z.number().int().nonnegative(),
@@ -145,7 +146,7 @@ export interface LlamaCppCheck {
  * if (!LlamaCppCheckSchema.safeParse({ status: "no_model", reason: "none" }).success) throw new Error();
  * ```
  */
-export const LlamaCppCheckSchema: z.ZodType<LlamaCppCheck> = z.object({
+export const LlamaCppCheckSchema: Schema<LlamaCppCheck> = z.object({
   status: z.enum(["ready", "unreachable", "no_model", "error"]),
   reason: z.string(),
   model: z.string().optional(),

@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { type Env, readEnv } from "./env.ts";
+import type { Schema } from "../schemas/schema.ts";
 
 /** The pinned `node-llama-cpp` version (3.22.x does not resolve under Deno; 3.21.1 does). */
 export const LLAMACPP_ENGINE_VERSION = "3.21.1";
@@ -42,7 +43,7 @@ export interface LlamaCppEngineMarker {
  * if (!LlamaCppEngineMarkerSchema.safeParse(marker).success) throw new Error();
  * ```
  */
-export const LlamaCppEngineMarkerSchema: z.ZodType<LlamaCppEngineMarker> = z.object({
+export const LlamaCppEngineMarkerSchema: Schema<LlamaCppEngineMarker> = z.object({
   version: z.string(),
   platform: z.string(),
   entry: z.string(),

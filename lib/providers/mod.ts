@@ -97,9 +97,12 @@ export {
   createLlamaCppProvider,
   type LlamaCppCheck,
   LlamaCppCheckSchema,
+  type LlamaCppInfo,
+  LlamaCppInfoSchema,
   type LlamaCppProvider,
   type LlamaCppProviderOptions,
 } from "./llamacpp.ts";
+export type { DownloadProgress } from "./llamacpp_download.ts";
 export {
   AUTO_ORDER,
   pickProvider,

@@ -10,12 +10,14 @@ import { type Env, readEnv } from "./env.ts";
 import { errorMessageFromBody } from "./http_errors.ts";
 import { resolveOllamaHost } from "./ollama.ts";
 import { OPENAI_PRESETS } from "./presets.ts";
+import type { Schema } from "../schemas/schema.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 
 /** A probe outcome. */
 export type ProbeStatus = "ready" | "no_key" | "unreachable" | "no_model" | "error";
 
 /** Schema of a probe outcome. */
-export const ProbeStatusSchema: z.ZodType<ProbeStatus> = z.enum([
+export const ProbeStatusSchema: Schema<ProbeStatus> = z.enum([
   "ready",
   "no_key",
   "unreachable",
@@ -38,9 +40,9 @@ export interface ProviderProbe {
 }
 
 /** Schema of the probe result of one provider. */
-export const ProviderProbeSchema: z.ZodType<ProviderProbe> = z.object({
+export const ProviderProbeSchema: Schema<ProviderProbe> = z.object({
   provider: z.string(),
-  status: ProbeStatusSchema,
+  status: zodOf(ProbeStatusSchema),
   reason: z.string(),
   model: z.string().optional(),
   spec: z.string().optional(),

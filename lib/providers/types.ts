@@ -55,6 +55,8 @@ export class ProviderError extends Error {
   /** Server-requested wait in milliseconds (from `Retry-After`). */
   readonly retryAfterMs?: number;
   /**
+   * Creates a provider error.
+   *
    * @param provider Provider name.
    * @param kind Failure class.
    * @param message The provider's message.

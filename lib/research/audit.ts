@@ -17,6 +17,8 @@ import {
   RUN_FILES,
   summarizeLedger,
 } from "./ledger.ts";
+import type { Schema } from "../schemas/schema.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 
 /** Attempts by status. */
 export interface StatusCounts {
@@ -126,7 +128,7 @@ const statusCounts = z.object({
 });
 
 /** Schema of {@linkcode AuditReport} (the content of `AUDIT_LOG.json`). */
-export const AuditReportSchema: z.ZodType<AuditReport> = z.object({
+export const AuditReportSchema: Schema<AuditReport> = z.object({
   generatedAt: z.string(),
   tag: z.string().optional(),
   branch: z.string().optional(),
@@ -161,7 +163,7 @@ export const AuditReportSchema: z.ZodType<AuditReport> = z.object({
       id: z.string(),
       proposal: z.string(),
       title: z.string(),
-      status: AttemptStatusSchema,
+      status: zodOf(AttemptStatusSchema),
       phase: z.string(),
       reason: z.string(),
       mean: z.number().optional(),

@@ -25,12 +25,14 @@ import {
   ReviewSchema,
 } from "./schemas.ts";
 import { type Usage, UsageSchema } from "../schemas/chat.ts";
+import type { Schema } from "../schemas/schema.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 
 /** Outcome of one attempt. `rejected` = contract violation; `noop` = the edit changed nothing. */
 export type AttemptStatus = "keep" | "discard" | "crash" | "noop" | "rejected";
 
 /** Schema of {@linkcode AttemptStatus}. */
-export const AttemptStatusSchema: z.ZodType<AttemptStatus> = z.enum([
+export const AttemptStatusSchema: Schema<AttemptStatus> = z.enum([
   "keep",
   "discard",
   "crash",
@@ -154,8 +156,8 @@ const attemptObject = z.object({
   candidate: z.number().int().nonnegative(),
   proposal: z.string(),
   proposer: z.string(),
-  idea: IdeaSchema,
-  status: AttemptStatusSchema,
+  idea: zodOf(IdeaSchema),
+  status: zodOf(AttemptStatusSchema),
   phase: attemptPhase,
   reason: z.string(),
   parent: z.string(),
@@ -179,7 +181,7 @@ const attemptObject = z.object({
 });
 
 /** Schema of {@linkcode Attempt}. */
-export const AttemptSchema: z.ZodType<Attempt> = attemptObject;
+export const AttemptSchema: Schema<Attempt> = attemptObject;
 
 /** The incumbent (best-so-far) state after an iteration. */
 export interface Incumbent {
@@ -324,14 +326,14 @@ const iterationObject = z.object({
     id: z.string(),
     proposer: z.string(),
     temperature: z.number().optional(),
-    idea: IdeaSchema.optional(),
+    idea: zodOf(IdeaSchema).optional(),
     error: z.string().optional(),
   })),
-  reviews: z.array(ReviewSchema),
-  judge: JudgeRankingSchema.optional(),
+  reviews: z.array(zodOf(ReviewSchema)),
+  judge: zodOf(JudgeRankingSchema).optional(),
   attempts: z.array(attemptObject),
   incumbent: incumbentObject,
-  memory: ResearchMemorySchema,
+  memory: zodOf(ResearchMemorySchema),
   gate: gateStateObject,
   usage: UsageSchema,
   summary: z.string(),
@@ -391,7 +393,7 @@ const stopObject = z.object({
 export type LedgerRecord = BaselineRecord | IterationRecord | RecoveryRecord | StopRecord;
 
 /** Schema of {@linkcode LedgerRecord}, discriminated by `kind`. */
-export const LedgerRecordSchema: z.ZodType<LedgerRecord> = z.discriminatedUnion("kind", [
+export const LedgerRecordSchema: Schema<LedgerRecord> = z.discriminatedUnion("kind", [
   baselineObject,
   iterationObject,
   recoveryObject,

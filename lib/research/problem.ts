@@ -25,6 +25,8 @@ import { z } from "zod";
 import { isMap, LineCounter, parseDocument } from "yaml";
 import { InputError } from "../util/jsonl.ts";
 import { type Scalarizer, ScalarizerSchema } from "./scalarize.ts";
+import type { Schema } from "../schemas/schema.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 
 /**
  * A provider for one role: `"provider:model"` shorthand, or an object. Extra keys are passed to the
@@ -245,7 +247,7 @@ const MetricSpecSchema = z.object({
   /** Multi-metric: named numbers parsed from the output, combined by `scalarize`. */
   components: z.array(z.object({ name: z.string().min(1), regex: MetricRegexSchema })).optional(),
   /** Multi-metric: how components become the metric (always minimised). */
-  scalarize: ScalarizerSchema.optional(),
+  scalarize: zodOf(ScalarizerSchema).optional(),
 }).superRefine((m, ctx) => {
   if (!m.regex && !m.scalarize) {
     ctx.addIssue({ code: "custom", path: ["regex"], message: "regex is required" });
@@ -422,7 +424,7 @@ const problemObject = z.object({
   }
 });
 /** Schema of {@linkcode Problem}: validates `problem.yaml` and applies the defaults. */
-export const ProblemSchema: z.ZodType<Problem> = problemObject;
+export const ProblemSchema: Schema<Problem> = problemObject;
 
 /** Options for {@linkcode parseProblem}. */
 export interface ParseProblemOptions {

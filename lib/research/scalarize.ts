@@ -19,6 +19,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Schema } from "../schemas/schema.ts";
 
 /** One objective of a multi-metric problem (raw units; `scale` converts to comparable units). */
 export interface Objective {
@@ -54,7 +55,7 @@ const objectiveObject = z.object({
 });
 
 /** Schema of {@linkcode Objective} (applies the defaults). */
-export const ObjectiveSchema: z.ZodType<Objective, ObjectiveInput> = objectiveObject;
+export const ObjectiveSchema: Schema<Objective, ObjectiveInput> = objectiveObject;
 
 const objectives = z.array(objectiveObject).min(1);
 
@@ -90,7 +91,7 @@ export type ScalarizerInput =
   | { kind: "epsilon"; primary: string; objectives: ObjectiveInput[]; penalty?: number };
 
 /** Schema of {@linkcode Scalarizer}. */
-export const ScalarizerSchema: z.ZodType<Scalarizer, ScalarizerInput> = z.discriminatedUnion(
+export const ScalarizerSchema: Schema<Scalarizer, ScalarizerInput> = z.discriminatedUnion(
   "kind",
   [
     z.object({ kind: z.literal("convex"), objectives }),

@@ -6,6 +6,8 @@
  * @module
  */
 import { z } from "zod";
+import type { Schema } from "../schemas/schema.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 
 /** One file edit: the full new content, or a unified diff against the current content. */
 export interface Edit {
@@ -18,7 +20,7 @@ export interface Edit {
 }
 
 /** Schema of {@linkcode Edit}. */
-export const EditSchema: z.ZodType<Edit> = z.object({
+export const EditSchema: Schema<Edit> = z.object({
   file: z.string().min(1),
   format: z.enum(["full", "diff"]),
   content: z.string(),
@@ -45,14 +47,14 @@ export interface Idea {
 }
 
 /** Schema of {@linkcode Idea} (edits or instructions are required). */
-export const IdeaSchema: z.ZodType<Idea> = z.object({
+export const IdeaSchema: Schema<Idea> = z.object({
   title: z.string().min(1),
   hypothesis: z.string().min(1),
   rationale: z.string(),
   alternatives: z.array(z.string()),
   expectedDelta: z.number(),
   risk: z.enum(["low", "medium", "high"]),
-  edits: z.array(EditSchema),
+  edits: z.array(zodOf(EditSchema)),
   instructions: z.string().optional(),
 }).refine((i) => i.edits.length > 0 || (i.instructions ?? "").trim() !== "", {
   message: "an idea needs edits or instructions",
@@ -72,7 +74,7 @@ export interface Review {
 }
 
 /** Schema of {@linkcode Review}. */
-export const ReviewSchema: z.ZodType<Review> = z.object({
+export const ReviewSchema: Schema<Review> = z.object({
   id: z.string(),
   veto: z.boolean(),
   reason: z.string(),
@@ -86,8 +88,8 @@ export interface ReviewList {
 }
 
 /** Schema of {@linkcode ReviewList}. */
-export const ReviewListSchema: z.ZodType<ReviewList> = z.object({
-  reviews: z.array(ReviewSchema),
+export const ReviewListSchema: Schema<ReviewList> = z.object({
+  reviews: z.array(zodOf(ReviewSchema)),
 });
 
 /** The judge's structured output: proposal ids, best first. */
@@ -99,7 +101,7 @@ export interface JudgeRanking {
 }
 
 /** Schema of {@linkcode JudgeRanking}. */
-export const JudgeRankingSchema: z.ZodType<JudgeRanking> = z.object({
+export const JudgeRankingSchema: Schema<JudgeRanking> = z.object({
   ranking: z.array(z.string()),
   reason: z.string(),
 });
@@ -111,8 +113,8 @@ export interface CoderEdits {
 }
 
 /** Schema of {@linkcode CoderEdits}. */
-export const CoderEditsSchema: z.ZodType<CoderEdits> = z.object({
-  edits: z.array(EditSchema).min(1),
+export const CoderEditsSchema: Schema<CoderEdits> = z.object({
+  edits: z.array(zodOf(EditSchema)).min(1),
 });
 
 /** The synthesizer's bounded memory of the run. */
@@ -126,7 +128,7 @@ export interface ResearchMemory {
 }
 
 /** Schema of {@linkcode ResearchMemory}. */
-export const ResearchMemorySchema: z.ZodType<ResearchMemory> = z.object({
+export const ResearchMemorySchema: Schema<ResearchMemory> = z.object({
   worked: z.array(z.string()),
   failed: z.array(z.string()),
   notes: z.array(z.string()),

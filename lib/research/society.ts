@@ -7,7 +7,6 @@
  *
  * @module
  */
-import type { z } from "zod";
 import type { Provider } from "../providers/types.ts";
 import { generateStructured } from "../roles/structured.ts";
 import type { Message, Usage } from "../schemas/chat.ts";
@@ -33,6 +32,7 @@ import {
   type Review,
   ReviewListSchema,
 } from "./schemas.ts";
+import type { Schema } from "../schemas/schema.ts";
 
 /** A provider bound to a role, with its sampling settings. */
 export interface RoleModel {
@@ -105,14 +105,14 @@ export function providerLabel(provider: Provider): string {
   return `${provider.name}/${provider.model}`;
 }
 
-async function callRole<S extends z.ZodType>(
+async function callRole<T>(
   role: string,
   model: RoleModel,
   messages: Message[],
-  schema: S,
+  schema: Schema<T>,
   options: SocietyOptions,
   temperature = model.temperature,
-): Promise<{ ok: true; value: z.infer<S> } | { ok: false; error: string }> {
+): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
   const round = options.iteration;
   emit(options.onEvent, { type: "role_start", role, round });
   const started = performance.now();

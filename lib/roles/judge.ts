@@ -16,6 +16,7 @@ import {
 import { fillTemplate, JUDGE_SYSTEM_PROMPT, JUDGE_TEMPLATE, PAIRWISE_TEMPLATE } from "./prompts.ts";
 import { requireText, type RoleOptions } from "./role_options.ts";
 import { generateStructured, type StructuredResult } from "./structured.ts";
+import type { Schema } from "../schemas/schema.ts";
 
 /** What the Judge sees for a single-answer verdict. */
 export interface JudgeInput {
@@ -64,7 +65,7 @@ export interface PairwiseOutcome {
 }
 
 /** Schema of {@linkcode PairwiseOutcome}. */
-export const PairwiseOutcomeSchema: z.ZodType<PairwiseOutcome> = z.object({
+export const PairwiseOutcomeSchema: Schema<PairwiseOutcome> = z.object({
   winner: z.enum(["A", "B", "tie"]),
   reason: z.string(),
   consistent: z.boolean(),

@@ -21,6 +21,8 @@ import { fillTemplate, META_JUDGE_SYSTEM_PROMPT, META_JUDGE_TEMPLATE } from "./p
 import { requireText, type RoleOptions } from "./role_options.ts";
 import { generateStructured, type StructuredResult } from "./structured.ts";
 import { unifiedDiff } from "./unified_diff.ts";
+import type { Schema } from "../schemas/schema.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 
 /** One proposed change to the constitution. */
 export interface Amendment {
@@ -37,7 +39,7 @@ export interface Amendment {
 }
 
 /** Schema of {@linkcode Amendment}. */
-export const AmendmentSchema: z.ZodType<Amendment> = z.object({
+export const AmendmentSchema: Schema<Amendment> = z.object({
   action: z.enum(["add", "edit", "remove"]),
   principleId: z.string(),
   title: z.string().optional(),
@@ -54,9 +56,9 @@ export interface MetaJudgeOutput {
 }
 
 /** Schema of {@linkcode MetaJudgeOutput}. */
-export const MetaJudgeOutputSchema: z.ZodType<MetaJudgeOutput> = z.object({
+export const MetaJudgeOutputSchema: Schema<MetaJudgeOutput> = z.object({
   unsupported: z.array(z.object({ index: z.number().int().nonnegative(), reason: z.string() })),
-  amendments: z.array(AmendmentSchema),
+  amendments: z.array(zodOf(AmendmentSchema)),
 });
 
 /** The deterministic audit of one critique. */

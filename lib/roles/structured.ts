@@ -8,6 +8,8 @@
 import { z } from "zod";
 import type { ChatResponse, Message } from "../schemas/chat.ts";
 import type { ChatOptions, Provider } from "../providers/types.ts";
+import type { Schema } from "../schemas/schema.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 
 /** The outcome of {@linkcode generateStructured}: a parsed value, or a typed failure with the raw text. */
 export type StructuredResult<T> =
@@ -40,11 +42,12 @@ const jsonSchemaCache = new WeakMap<z.ZodType, Record<string, unknown>>();
  * if (js.type !== "object") throw new Error("expected an object schema");
  * ```
  */
-export function jsonSchemaFor(schema: z.ZodType): Record<string, unknown> {
-  let js = jsonSchemaCache.get(schema);
+export function jsonSchemaFor(schema: Schema<unknown>): Record<string, unknown> {
+  const zod = zodOf(schema);
+  let js = jsonSchemaCache.get(zod);
   if (!js) {
-    js = z.toJSONSchema(schema, { unrepresentable: "any" }) as Record<string, unknown>;
-    jsonSchemaCache.set(schema, js);
+    js = z.toJSONSchema(zod, { unrepresentable: "any" }) as Record<string, unknown>;
+    jsonSchemaCache.set(zod, js);
   }
   return js;
 }
@@ -168,14 +171,14 @@ function describeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
-function parseWith<S extends z.ZodType>(
-  schema: S,
+function parseWith<T>(
+  schema: z.ZodType<T>,
   raw: string,
-): { ok: true; value: z.infer<S> } | { ok: false; error: string } {
+): { ok: true; value: T } | { ok: false; error: string } {
   const json = extractJson(raw);
   if (json === undefined) return { ok: false, error: "no JSON value found in the answer" };
   const parsed = schema.safeParse(json);
-  if (parsed.success) return { ok: true, value: parsed.data as z.infer<S> };
+  if (parsed.success) return { ok: true, value: parsed.data };
   return {
     ok: false,
     error: `the JSON does not match the schema: ${describeIssues(parsed.error)}`,
@@ -207,25 +210,26 @@ function parseWith<S extends z.ZodType>(
  * if (!r.ok || r.value.n !== 3) throw new Error("expected n = 3");
  * ```
  */
-export async function generateStructured<S extends z.ZodType>(
+export async function generateStructured<T>(
   provider: Provider,
   messages: Message[],
-  schema: S,
+  schema: Schema<T>,
   options: GenerateStructuredOptions = {},
-): Promise<StructuredResult<z.infer<S>>> {
+): Promise<StructuredResult<T>> {
   if (!provider || typeof provider.chat !== "function") {
     throw new TypeError(`generateStructured: provider must implement chat(), got ${provider}`);
   }
   if (!Array.isArray(messages) || messages.length === 0) {
     throw new TypeError("generateStructured: messages must be a non-empty array");
   }
-  if (!schema || typeof (schema as z.ZodType).safeParse !== "function") {
+  if (!(schema instanceof z.ZodType)) {
     throw new TypeError("generateStructured: schema must be a zod schema");
   }
+  const zod = zodOf<T>(schema);
   const { onParseFailure, ...chatOptions } = options;
-  const jsonSchema = jsonSchemaFor(schema);
+  const jsonSchema = jsonSchemaFor(zod);
   const first = await provider.chat(messages, { ...chatOptions, jsonSchema });
-  const firstParse = parseWith(schema, first.text);
+  const firstParse = parseWith<T>(zod, first.text);
   if (firstParse.ok) return { ok: true, value: firstParse.value, response: first, raw: first.text };
 
   const reask: Message[] = [
@@ -246,7 +250,7 @@ export async function generateStructured<S extends z.ZodType>(
       outputTokens: first.usage.outputTokens + second.usage.outputTokens,
     },
   };
-  const secondParse = parseWith(schema, second.text);
+  const secondParse = parseWith<T>(zod, second.text);
   if (secondParse.ok) return { ok: true, value: secondParse.value, response, raw: second.text };
   const error = `after one re-ask: ${secondParse.error}`;
   onParseFailure?.(error);

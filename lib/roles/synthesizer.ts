@@ -11,6 +11,7 @@ import type { Provider } from "../providers/types.ts";
 import { fillTemplate, SYNTHESIZER_SYSTEM_PROMPT, SYNTHESIZER_TEMPLATE } from "./prompts.ts";
 import type { RoleOptions } from "./role_options.ts";
 import { generateStructured, type StructuredResult } from "./structured.ts";
+import type { Schema } from "../schemas/schema.ts";
 
 /** The structured output the Synthesizer model must produce. */
 export interface LessonList {
@@ -19,7 +20,7 @@ export interface LessonList {
 }
 
 /** Schema of {@linkcode LessonList}. */
-export const LessonListSchema: z.ZodType<LessonList> = z.object({ lessons: z.array(z.string()) });
+export const LessonListSchema: Schema<LessonList> = z.object({ lessons: z.array(z.string()) });
 
 /** What the Synthesizer reads. */
 export interface SynthesizerInput {

@@ -143,7 +143,7 @@ const _event: Assignable<z.infer<typeof EventSchema>, Event> = true;
 export type EventSink = (event: Event) => void;
 
 /** Distributes `Omit` over a union so each event variant keeps its own fields. */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An event without its timestamp, as passed to {@linkcode emit}. */
 export type EventInput = DistributiveOmit<Event, "t">;
 

@@ -6,6 +6,8 @@
  * @module
  */
 import { z } from "zod";
+import type { Schema } from "./schema.ts";
+import { zodOf } from "./zod_of.ts";
 
 /** The provider and model behind one role. */
 export interface ManifestRole {
@@ -16,7 +18,7 @@ export interface ManifestRole {
 }
 
 /** Schema of {@linkcode ManifestRole}. */
-export const ManifestRoleSchema: z.ZodType<ManifestRole> = z.object({
+export const ManifestRoleSchema: Schema<ManifestRole> = z.object({
   provider: z.string().min(1),
   model: z.string().min(1),
 });
@@ -56,14 +58,14 @@ export interface Manifest {
 }
 
 /** Schema of {@linkcode Manifest}. */
-export const ManifestSchema: z.ZodType<Manifest> = z.object({
+export const ManifestSchema: Schema<Manifest> = z.object({
   manifestVersion: z.literal(1),
   runId: z.string().optional(),
   createdAt: z.string().min(1),
   libraryVersion: z.string().min(1),
   denoVersion: z.string().min(1),
   typescriptVersion: z.string().min(1),
-  roles: z.record(z.string(), ManifestRoleSchema),
+  roles: z.record(z.string(), zodOf(ManifestRoleSchema)),
   parameters: z.record(z.string(), z.unknown()),
   seeds: z.array(z.number().int()),
   constitutionHash: z.string().regex(/^[0-9a-f]{64}$/),

@@ -21,8 +21,13 @@ export type SafeParseResult<T> =
   | { readonly success: true; readonly data: T }
   | { readonly success: false; readonly error: { readonly issues: readonly SchemaIssue[] } };
 
-/** A validator for records of type `T` (a zod schema underneath). */
-export interface Schema<T> {
+/**
+ * A validator for records of type `T` (a zod schema underneath).
+ *
+ * @typeParam T The validated record type.
+ * @typeParam _Input The accepted input type before defaults (documentation only).
+ */
+export interface Schema<T, _Input = unknown> {
   /** Validates and returns the record, or throws with every issue. */
   parse(data: unknown): T;
   /** Validates without throwing. */

@@ -5,12 +5,14 @@
  * @module
  */
 import { z } from "zod";
+import type { Schema } from "../schemas/schema.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 
 /** Bootstrap interval method: bias-corrected and accelerated (`"bca"`) or plain `"percentile"`. */
 export type BootstrapMethod = "bca" | "percentile";
 
 /** Schema of {@linkcode BootstrapMethod}. */
-export const BootstrapMethodSchema: z.ZodType<BootstrapMethod> = z.enum(["bca", "percentile"]);
+export const BootstrapMethodSchema: Schema<BootstrapMethod> = z.enum(["bca", "percentile"]);
 
 /** A bootstrap confidence interval of a mean difference. */
 export interface BootstrapCi {
@@ -43,8 +45,8 @@ export interface BootstrapCi {
 }
 
 /** Schema of {@linkcode BootstrapCi}. */
-export const BootstrapCiSchema: z.ZodType<BootstrapCi> = z.object({
-  method: BootstrapMethodSchema,
+export const BootstrapCiSchema: Schema<BootstrapCi> = z.object({
+  method: zodOf(BootstrapMethodSchema),
   confidence: z.number().gt(0).lt(1),
   resamples: z.number().int().min(0),
   seed: z.number().int(),

@@ -11,6 +11,8 @@ import { z } from "zod";
 import { type BootstrapCi, BootstrapCiSchema } from "./bootstrap_ci_schema.ts";
 import { type BootstrapCiOptions, bootstrapSettings } from "./bootstrap_ci.ts";
 import { bootstrapUnits } from "./bootstrap_units.ts";
+import type { Schema } from "../schemas/schema.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 
 /** One paired observation: an item's baseline and treatment scores under one seed. */
 export interface PairedObservation {
@@ -25,7 +27,7 @@ export interface PairedObservation {
 }
 
 /** Schema of {@linkcode PairedObservation}. */
-export const PairedObservationSchema: z.ZodType<PairedObservation> = z.object({
+export const PairedObservationSchema: Schema<PairedObservation> = z.object({
   item: z.string().min(1),
   a: z.number(),
   b: z.number(),
@@ -39,7 +41,7 @@ export const PairedObservationSchema: z.ZodType<PairedObservation> = z.object({
 export type ClusterWeighting = "item" | "observation";
 
 /** Schema of {@linkcode ClusterWeighting}. */
-export const ClusterWeightingSchema: z.ZodType<ClusterWeighting> = z.enum(["item", "observation"]);
+export const ClusterWeightingSchema: Schema<ClusterWeighting> = z.enum(["item", "observation"]);
 
 /** A cluster-bootstrap interval: the bootstrap record (`n` = items) plus the observation count. */
 export interface ClusterBootstrapCi extends BootstrapCi {
@@ -50,9 +52,9 @@ export interface ClusterBootstrapCi extends BootstrapCi {
 }
 
 /** Schema of {@linkcode ClusterBootstrapCi}. */
-export const ClusterBootstrapCiSchema: z.ZodType<ClusterBootstrapCi> = z.intersection(
-  BootstrapCiSchema,
-  z.object({ observations: z.number().int().min(0), weighting: ClusterWeightingSchema }),
+export const ClusterBootstrapCiSchema: Schema<ClusterBootstrapCi> = z.intersection(
+  zodOf(BootstrapCiSchema),
+  z.object({ observations: z.number().int().min(0), weighting: zodOf(ClusterWeightingSchema) }),
 );
 
 /** Options for {@linkcode clusterBootstrapCi}. */

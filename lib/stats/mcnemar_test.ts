@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { binomialHalfTest } from "./binomial_half.ts";
+import type { Schema } from "../schemas/schema.ts";
 
 /** Result of an exact McNemar test: the 2×2 table of paired outcomes and the p-values. */
 export interface McNemarTest {
@@ -33,7 +34,7 @@ export interface McNemarTest {
 }
 
 /** Schema of {@linkcode McNemarTest}. */
-export const McNemarTestSchema: z.ZodType<McNemarTest> = z.object({
+export const McNemarTestSchema: Schema<McNemarTest> = z.object({
   n: z.number().int().min(0),
   bothPass: z.number().int().min(0),
   improved: z.number().int().min(0),

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { createRng } from "../util/prng.ts";
 import { DEFAULT_SEED } from "./default_seed.ts";
 import { assertInteger, assertPaired, assertSeed } from "./validate.ts";
+import type { Schema } from "../schemas/schema.ts";
 
 /** Result of a paired permutation test. */
 export interface PermutationTest {
@@ -30,7 +31,7 @@ export interface PermutationTest {
 }
 
 /** Schema of {@linkcode PermutationTest}. */
-export const PermutationTestSchema: z.ZodType<PermutationTest> = z.object({
+export const PermutationTestSchema: Schema<PermutationTest> = z.object({
   method: z.enum(["exact", "monte_carlo"]),
   n: z.number().int().min(0),
   mean: z.number().nullable(),

@@ -38,18 +38,20 @@ import { binomialHalfTest } from "./binomial_half.ts";
 import { bootstrapUnits } from "./bootstrap_units.ts";
 import { DEFAULT_SEED } from "./default_seed.ts";
 import { assertInteger, assertNumberIn, assertSeed } from "./validate.ts";
+import type { Schema } from "../schemas/schema.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 
 /** Generative model of paired scores: `"binary"` pass/fail or `"normal"` continuous differences. */
 export type PowerModel = "binary" | "normal";
 
 /** Schema of {@linkcode PowerModel}. */
-export const PowerModelSchema: z.ZodType<PowerModel> = z.enum(["binary", "normal"]);
+export const PowerModelSchema: Schema<PowerModel> = z.enum(["binary", "normal"]);
 
 /** Test used inside each simulated experiment: `"percentile"` bootstrap CI or exact `"sign"` test. */
 export type PowerTest = "percentile" | "sign";
 
 /** Schema of {@linkcode PowerTest}. */
-export const PowerTestSchema: z.ZodType<PowerTest> = z.enum(["percentile", "sign"]);
+export const PowerTestSchema: Schema<PowerTest> = z.enum(["percentile", "sign"]);
 
 /** The result of a power simulation, with every setting that produced it. */
 export interface PowerAnalysis {
@@ -92,8 +94,8 @@ export interface PowerAnalysis {
 }
 
 /** Schema of {@linkcode PowerAnalysis}. */
-export const PowerAnalysisSchema: z.ZodType<PowerAnalysis> = z.object({
-  model: PowerModelSchema,
+export const PowerAnalysisSchema: Schema<PowerAnalysis> = z.object({
+  model: zodOf(PowerModelSchema),
   nItems: z.number().int().min(1),
   seeds: z.number().int().min(1),
   effect: z.number(),
@@ -101,7 +103,7 @@ export const PowerAnalysisSchema: z.ZodType<PowerAnalysis> = z.object({
   itemSpread: z.number().optional(),
   sd: z.number().optional(),
   seedSd: z.number().optional(),
-  test: PowerTestSchema,
+  test: zodOf(PowerTestSchema),
   alpha: z.number(),
   resamples: z.number().int().nullable(),
   simulations: z.number().int().min(1),

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { binomialHalfTest } from "./binomial_half.ts";
 import { winsTiesLosses } from "./wins_ties_losses.ts";
 import { assertInteger } from "./validate.ts";
+import type { Schema } from "../schemas/schema.ts";
 
 /** Result of an exact sign test. */
 export interface SignTest {
@@ -29,7 +30,7 @@ export interface SignTest {
 }
 
 /** Schema of {@linkcode SignTest}. */
-export const SignTestSchema: z.ZodType<SignTest> = z.object({
+export const SignTestSchema: Schema<SignTest> = z.object({
   wins: z.number().int().min(0),
   ties: z.number().int().min(0),
   losses: z.number().int().min(0),

@@ -16,6 +16,8 @@ import {
 import { type SignTest, signTestCounts, SignTestSchema } from "./sign_test.ts";
 import { type WinsTiesLosses, winsTiesLosses, WinsTiesLossesSchema } from "./wins_ties_losses.ts";
 import { assertInteger, assertPaired } from "./validate.ts";
+import type { Schema } from "../schemas/schema.ts";
+import { zodOf } from "../schemas/zod_of.ts";
 
 /** A paired comparison of baseline `a` against treatment `b`. */
 export interface PairedSummary {
@@ -40,15 +42,15 @@ export interface PairedSummary {
 }
 
 /** Schema of {@linkcode PairedSummary}; validate `summary.json` entries with it. */
-export const PairedSummarySchema: z.ZodType<PairedSummary> = z.object({
+export const PairedSummarySchema: Schema<PairedSummary> = z.object({
   n: z.number().int().min(0),
   meanA: z.number().nullable(),
   meanB: z.number().nullable(),
   delta: z.number().nullable(),
-  ci: BootstrapCiSchema,
-  signTest: SignTestSchema,
-  permutation: PermutationTestSchema,
-  wtl: WinsTiesLossesSchema,
+  ci: zodOf(BootstrapCiSchema),
+  signTest: zodOf(SignTestSchema),
+  permutation: zodOf(PermutationTestSchema),
+  wtl: zodOf(WinsTiesLossesSchema),
   tolerance: z.number().min(0),
 });
 

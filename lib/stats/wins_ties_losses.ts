@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { assertNumberIn, assertPaired } from "./validate.ts";
+import type { Schema } from "../schemas/schema.ts";
 
 /** Counts of paired outcomes: `b` better (win), equal within tolerance (tie), `a` better (loss). */
 export interface WinsTiesLosses {
@@ -17,7 +18,7 @@ export interface WinsTiesLosses {
 }
 
 /** Schema of {@linkcode WinsTiesLosses}. */
-export const WinsTiesLossesSchema: z.ZodType<WinsTiesLosses> = z.object({
+export const WinsTiesLossesSchema: Schema<WinsTiesLosses> = z.object({
   wins: z.number().int().min(0),
   ties: z.number().int().min(0),
   losses: z.number().int().min(0),

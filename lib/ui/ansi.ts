@@ -6,11 +6,17 @@
 
 /** A set of styling functions; all identity when colour is off. */
 export interface Styles {
+  /** Bold text. */
   bold(text: string): string;
+  /** Dimmed text. */
   dim(text: string): string;
+  /** Green text (kept, passed). */
   green(text: string): string;
+  /** Red text (errors). */
   red(text: string): string;
+  /** Yellow text (reverted, warnings). */
   yellow(text: string): string;
+  /** Cyan text (panel frames). */
   cyan(text: string): string;
 }
 

@@ -7,3 +7,4 @@ export * from "./ansi.ts";
 export * from "./plain.ts";
 export * from "./dashboard.ts";
 export * from "./terminal.ts";
+export * from "./jupyter.ts";

@@ -14,6 +14,8 @@ export class InputError extends Error {
   /** Dotted path of the failing field, when known. */
   readonly field?: string;
   /**
+   * Creates an input error whose message starts with `file:line`.
+   *
    * @param file File the problem is in.
    * @param message What is wrong.
    * @param options Line and field.
