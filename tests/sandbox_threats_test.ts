@@ -414,6 +414,7 @@ Deno.test(
     const r = await run(`let got = "";
 try { got += String(await import("./typecheck.ts")); } catch (e) { console.log(String(e).slice(0, 100)); }
 try { got += JSON.stringify(await import("./harness.ts?again")); } catch (e) { console.log(String(e).slice(0, 100)); }
+try { got += JSON.stringify(await import("./harness.js?again")); } catch (e) { console.log(String(e).slice(0, 100)); }
 export function f() { return got.includes("leak worked") ? "leaked" : "no"; }`);
     assertContained(r);
   },

@@ -28,8 +28,31 @@ export const ENTRY_EXPORT = "__ac_entry__";
 
 /** File names inside the candidate's directory. */
 export const CANDIDATE_FILE = "candidate.ts";
-/** File name of the runtime harness. */
-export const HARNESS_FILE = "harness.ts";
+/**
+ * File name of the runtime harness: plain JavaScript when every test is valid JavaScript (nothing to
+ * transpile: measured ~90 ms less per run), TypeScript otherwise.
+ */
+export function harnessFile(tests: TestCase[]): string {
+  return tests.every((t) => isJavaScript(t.code)) ? "harness.js" : "harness.ts";
+}
+
+const AsyncFunction = Object.getPrototypeOf(async function () {})
+  .constructor as FunctionConstructor;
+
+/**
+ * True when the test code is plain JavaScript: it parses as the body of a strict async function (it is
+ * not run), and it has no `<…>(` that TypeScript would read as a generic call (`new Map<any, any>([])`
+ * parses in JavaScript too, as comparisons).
+ */
+function isJavaScript(code: string): boolean {
+  if (/<[^<>;\n]*>\s*\(/.test(code)) return false;
+  try {
+    new AsyncFunction("assert", `"use strict";\n${code}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
 /** File name of the type-check module. */
 export const TYPECHECK_FILE = "typecheck.ts";
 
@@ -110,7 +133,7 @@ export function renderHarness(tests: TestCase[], entryPoint: string): string {
       /\bawait\b/.test(t.code)
     }, run: ${testFunction(t, entryPoint, false)} }`
   ).join(",\n");
-  return HARNESS_PRELUDE + `const __acTests: any[] = [\n${list}\n];\n` + HARNESS_MAIN;
+  return HARNESS_PRELUDE + `const __acTests = [\n${list}\n];\n` + HARNESS_MAIN;
 }
 
 // The harness is plain JavaScript inside a TypeScript file; it is never type-checked.

@@ -17,7 +17,7 @@ import {
   candidateModule,
   checkEntryPoint,
   ENTRY_EXPORT,
-  HARNESS_FILE,
+  harnessFile,
   renderHarness,
   renderTypecheck,
   TYPECHECK_FILE,
@@ -145,7 +145,10 @@ export async function prepareJob(
   }
   const candidate = candidateModule(job.program, job.entryPoint);
   await Deno.writeTextFile(join(dir, CANDIDATE_FILE), candidate);
-  await Deno.writeTextFile(join(dir, HARNESS_FILE), renderHarness(job.tests, job.entryPoint));
+  await Deno.writeTextFile(
+    join(dir, harnessFile(job.tests)),
+    renderHarness(job.tests, job.entryPoint),
+  );
   if (job.imports && Object.keys(job.imports).length > 0) {
     await Deno.writeTextFile(
       join(dir, "import_map.json"),
@@ -341,7 +344,7 @@ export async function runPrepared(
           "--no-code-cache",
           `--v8-flags=--max-old-space-size=${ctx.memoryMb}`,
           ...importFlags(job, `${dir}/import_map.json`),
-          `${dir}/${HARNESS_FILE}`,
+          `${dir}/${harnessFile(job.tests)}`,
         ];
       },
       { needsNpm, memoryLimit: memoryLimitArgs(ctx) },
