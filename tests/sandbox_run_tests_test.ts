@@ -47,6 +47,16 @@ Deno.test("a class can be the entry point and async tests are awaited", opts, as
   assert.equal(r.status, "passed", r.reason);
 });
 
+Deno.test("trusted TypeScript test setup is in scope for every test", opts, async () => {
+  const r = await runTests({
+    program: "export const add = (a: number, b: number) => a + b;",
+    entryPoint: "add",
+    setup: "const twice = (x: number): number => x * 2;",
+    tests: [{ name: "uses a helper", code: "assert.strictEqual(add(twice(1), 1), 3);" }],
+  });
+  assert.equal(r.status, "passed", r.reason);
+});
+
 Deno.test("a missing entry point is a compile error that names it", opts, async () => {
   const r = await runTests({
     program: "export function plus(a: number, b: number) { return a + b; }",

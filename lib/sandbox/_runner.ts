@@ -146,8 +146,8 @@ export async function prepareJob(
   const candidate = candidateModule(job.program, job.entryPoint);
   await Deno.writeTextFile(join(dir, CANDIDATE_FILE), candidate);
   await Deno.writeTextFile(
-    join(dir, harnessFile(job.tests)),
-    renderHarness(job.tests, job.entryPoint),
+    join(dir, harnessFile(job.tests, job.setup)),
+    renderHarness(job.tests, job.entryPoint, job.setup),
   );
   if (job.imports && Object.keys(job.imports).length > 0) {
     await Deno.writeTextFile(
@@ -161,7 +161,7 @@ export async function prepareJob(
     await Deno.writeTextFile(join(check, CANDIDATE_FILE), candidate);
     await Deno.writeTextFile(
       join(check, TYPECHECK_FILE),
-      renderTypecheck(job.tests, job.entryPoint),
+      renderTypecheck(job.tests, job.entryPoint, job.setup),
     );
   }
   return { job, dir, name };
@@ -319,6 +319,12 @@ export async function runPrepared(
       });
     }
     const py = pythonArgs(support, ctx);
+    if (ctx.isolation === "none") {
+      warnings.push(
+        "Python has no permission system: without bwrap this candidate ran with the user's full rights, " +
+          "limited only by the harness's audit hook.",
+      );
+    }
     spawn = sandboxSpawn(
       ctx,
       [{ host: prepared.dir, inside: `${SANDBOX_ROOT}/job` }],
@@ -344,7 +350,7 @@ export async function runPrepared(
           "--no-code-cache",
           `--v8-flags=--max-old-space-size=${ctx.memoryMb}`,
           ...importFlags(job, `${dir}/import_map.json`),
-          `${dir}/${harnessFile(job.tests)}`,
+          `${dir}/${harnessFile(job.tests, job.setup)}`,
         ];
       },
       { needsNpm, memoryLimit: memoryLimitArgs(ctx) },

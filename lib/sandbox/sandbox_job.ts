@@ -18,7 +18,10 @@ export interface SandboxJob {
   program: string;
   /** Name of the function (or class) the tests call. */
   entryPoint: string;
-  /** Module-level test code run before the tests (Python: imports and helpers of a pytest module). */
+  /**
+   * Trusted module-level test code run before the candidate loads: helpers the tests share
+   * (TypeScript), or the imports and helpers of a pytest module (Python).
+   */
   setup?: string;
   /** The tests to run, in order; every one must execute for the run to count. */
   tests: TestCase[];
