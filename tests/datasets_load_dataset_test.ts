@@ -98,6 +98,16 @@ Deno.test("autoconstitution-python rows become Python items with one test per te
   assert.equal(item.metadata?.hidden_tests, undefined);
 });
 
+Deno.test("an autoconstitution-python fix-the-bug row keeps its buggy program", async () => {
+  const items = await loadDataset(data("autoconstitution_python.jsonl"));
+  assert.equal(items[0].buggyCode, undefined);
+  assert.equal(items[1].entryPoint, "absolute");
+  assert.equal(
+    items[1].buggyCode,
+    "def absolute(x):\n    if x < 0:\n        return x\n    return x\n",
+  );
+});
+
 Deno.test("the project's own CodingItem rows load unchanged", async () => {
   const items = await loadDataset(data("coding.jsonl"));
   const raw = JSON.parse((await Deno.readTextFile(data("coding.jsonl"))).split("\n")[0]);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
 import { stubProgram, validateDataset } from "../lib/datasets/validate_dataset.ts";
+import { pythonSupport } from "../lib/sandbox/_python.ts";
 
 const data = (name: string) =>
   fileURLToPath(new URL(`./testdata/datasets/${name}`, import.meta.url));
@@ -70,6 +71,25 @@ Deno.test("a fix-the-bug row whose buggy program passes every test is broken", o
   assert.match(report.rows[0].problems.join(), /buggy program passes/);
   assert.equal(report.rows[1].verdict, "ok");
 });
+
+const python = await pythonSupport("python3");
+const pythonCase = { ...opts, ignore: !python.ok };
+if (!python.ok) {
+  console.warn(`datasets_validate_dataset_test: Python cases skipped (${python.reason})`);
+}
+
+Deno.test(
+  "Python rows validate with pytest in the sandbox: references pass, stubs and buggy programs fail",
+  pythonCase,
+  async () => {
+    const humaneval = await validateDataset(await loadDataset(data("humaneval_py.jsonl")));
+    assert.equal(humaneval.rows[0].verdict, "ok", JSON.stringify(humaneval.rows[0]));
+    const anchor = await validateDataset(await loadDataset(data("autoconstitution_python.jsonl")));
+    assert.deepEqual(anchor.rows.map((r) => r.verdict), ["unvalidated", "unvalidated"]);
+    assert.equal(anchor.stubsFailed, 2);
+    assert.equal(anchor.rows[1].buggy?.status, "failed");
+  },
+);
 
 Deno.test("stubProgram completes an open body or defines a throwing entry point", () => {
   const body = stubProgram({

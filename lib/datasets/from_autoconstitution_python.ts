@@ -49,7 +49,9 @@ const _autoconstitutionPythonRow: Assignable<
  * Converts a Python autoconstitution row into a Python {@linkcode CodingItem}. Each `test_*`
  * function of `metadata.hidden_tests` becomes a test (its body, or its whole definition when it takes
  * fixtures or is decorated); the rest of the module (imports, helpers) and `metadata.setup` go to
- * `metadata.testSetup`. The entry point is the first `def name(` (or `class Name`) the prompt names.
+ * `metadata.testSetup`. The entry point is the first `def name(` (or `class Name`) the prompt names;
+ * when the prompt shows that definition unfenced at the start of a line (the fix-the-bug rows), it
+ * becomes `buggyCode`.
  * The tests are split into visible and hidden with {@linkcode splitTests} (the anchor used them all as
  * hidden tests and as feedback; see `anchorTestsCritic`). No reference ships, so the item is flagged
  * `metadata.referenceMissing`. Running the tests needs python3 with pytest; without it the sandbox
@@ -92,6 +94,8 @@ export function fromAutoconstitutionPython(
   });
   const testSetup = [row.metadata.setup ?? "", setup].filter((s) => s.trim() !== "").join("\n\n");
   const { hidden_tests: _tests, setup: _setup, ...rest } = row.metadata;
+  // Fix-the-bug rows show the buggy program unfenced after the instructions.
+  const buggy = row.prompt.match(new RegExp(`^(?:def|class) ${def[1]}\\b[\\s\\S]*$`, "m"));
   return {
     id: row.id,
     prompt: row.prompt,
@@ -101,6 +105,7 @@ export function fromAutoconstitutionPython(
     reference: missingReference("python"),
     visibleTests: visible,
     hiddenTests: hidden,
+    ...(buggy ? { buggyCode: buggy[0].trimEnd() + "\n" } : {}),
     source: options.source ?? "autoconstitution-python",
   };
 }
