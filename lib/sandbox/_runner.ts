@@ -566,7 +566,8 @@ function judge(
       reason: `${passed}/${n} tests passed; first failure: ${firstFailure(outcomes)}`,
     };
   }
-  if (OOM.test(proc.stderr) || (proc.signal === "SIGKILL" && !proc.timedOut)) {
+  // Inside bwrap a signal death shows as exit code 128 + n: 137 is SIGKILL (the kernel's OOM killer).
+  if (OOM.test(proc.stderr) || proc.signal === "SIGKILL" || proc.exitCode === 137) {
     return {
       ...base,
       status: "memory",
