@@ -36,9 +36,9 @@ export interface SandboxOptions {
   isolation?: "auto" | "bwrap" | "none";
   /**
    * Type-check policy. The default is `"off"`. Measured over the 186 MBTSP references on a shared
-   * 2-core machine (load 3–6), concurrency 2: no type check 12.7–13.6 candidates/s; one batched
-   * `deno check` per 50 candidates 3.4/s (≈0.2 s of checking a candidate); one `deno check` per
-   * candidate 0.41/s (≈5 s a candidate). Scoring is on behaviour, and 34 of the 186 MBTSP references
+   * 2-core machine (load 3–6), concurrency 2, bwrap: no type check 10.8–15.3 candidates/s; one
+   * batched `deno check` per 50 candidates 3.4–6.9/s (≈0.1–0.2 s of checking a candidate); one
+   * `deno check` per candidate 0.41–0.65/s (≈3–5 s a candidate). Scoring is on behaviour, and 34 of the 186 MBTSP references
    * that pass their tests have strict-mode type errors, so type errors are opt-in information
    * (`"report"`, best used through `runTestsBatch`) or an opt-in verdict (`"enforce"`).
    * @default "off"
