@@ -32,3 +32,11 @@ export {
   type SimulationOptions,
 } from "./simulate.ts";
 export { applyFaults, type FaultKind, type FaultSite, findFaultSites } from "./faults.ts";
+export {
+  armSummaryRows,
+  forestRows,
+  type ForestRowsOptions,
+  slopeRows,
+  trajectoryRows,
+  type TrajectoryRowsOptions,
+} from "./plot_rows.ts";
