@@ -2,6 +2,7 @@
 // none may leak or change anything outside, and the verdict must say why.
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { runTests } from "../lib/sandbox/run_tests.ts";
 import { runTestsBatch } from "../lib/sandbox/run_tests_batch.ts";
 import { detectIsolation } from "../lib/sandbox/isolation.ts";
@@ -31,7 +32,31 @@ await Deno.writeTextFile(secretJson, JSON.stringify({ secret: SECRET }));
 const victim = join(secretDir, "victim.txt");
 await Deno.writeTextFile(victim, "original");
 const FAKE_KEY = `sk-test-${crypto.randomUUID()}`;
-Deno.env.set("OPENAI_API_KEY", FAKE_KEY);
+const REPO = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * Runs a candidate from a separate host process whose environment holds a fake OPENAI_API_KEY (so
+ * the key is really in the host env, without leaking into other test modules of this process).
+ */
+async function runWithHostKey(program: string): Promise<SandboxResult> {
+  const script = `import { runTests } from ${
+    JSON.stringify(new URL("../lib/sandbox/run_tests.ts", import.meta.url).href)
+  };
+const r = await runTests({ program: ${JSON.stringify(program)}, entryPoint: "f", tests: ${
+    JSON.stringify(LEAK_TESTS)
+  } }, { timeoutMs: 8000 });
+console.log(JSON.stringify(r));`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", script],
+    cwd: REPO,
+    env: { OPENAI_API_KEY: FAKE_KEY, NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  return JSON.parse(text.split("\n").at(-1)!);
+}
 
 /** The test every leaking candidate must fail: `f()` returns "leaked" only when the attack worked. */
 const LEAK_TESTS: TestCase[] = [{
@@ -123,7 +148,7 @@ export function f() { try { return fs.readFileSync(${
 // ---- environment ----
 
 Deno.test("environment variables and API keys are unreachable", osCase, async () => {
-  const r = await run(`export function f() {
+  const r = await runWithHostKey(`export function f() {
   let v: string | undefined;
   try { v = Deno.env.get("OPENAI_API_KEY"); } catch { /* denied */ }
   try { v ??= (globalThis as any).process?.env?.OPENAI_API_KEY; } catch { /* denied */ }
@@ -136,7 +161,7 @@ Deno.test("environment variables and API keys are unreachable", osCase, async ()
 });
 
 Deno.test("/proc/self/environ cannot be read as a module", osCase, async () => {
-  const r = await run(`let s = "";
+  const r = await runWithHostKey(`let s = "";
 try { s = JSON.stringify(await import("/proc/self/environ", { with: { type: "json" } })); } catch (e) { s = String(e); }
 console.log(s.slice(0, 500));
 export function f() { return s.includes("sk-test") ? "leaked" : "no"; }`);
