@@ -83,7 +83,7 @@ export interface ConvergenceChartOptions extends PlotOptions {
  *   { iteration: 1, metric: null, status: "crash", bestSoFar: 0.5 },
  *   { iteration: 2, metric: 0.6, status: "keep", bestSoFar: 0.6 },
  * ]);
- * if (!("layer" in spec) || spec.layer.length !== 3) throw new Error("expected 3 layers");
+ * if (!("layer" in spec) || (spec.layer as unknown[]).length !== 3) throw new Error("expected 3 layers");
  * ```
  */
 export function convergenceChart(

@@ -72,7 +72,7 @@ export interface TrajectoryChartOptions extends PlotOptions {
  *   { arm: "tests", round: 0, score: 0.5, lo: 0.4, hi: 0.6 },
  *   { arm: "tests", round: 1, score: 0.7, lo: 0.6, hi: 0.8 },
  * ]);
- * if (!("layer" in spec) || spec.layer.length !== 2) throw new Error("band + line layers expected");
+ * if (!("layer" in spec) || (spec.layer as unknown[]).length !== 2) throw new Error("band + line layers expected");
  * ```
  */
 export function trajectoryChart(
