@@ -6,6 +6,9 @@
  */
 import type { Event } from "../schemas/events.ts";
 
+/** Roles whose outcome has its own event, so their `role_end` line would repeat it. */
+const STRUCTURED_ROLES = new Set(["scorer", "judge", "critic"]);
+
 /** Longest text excerpt a plain line carries. */
 const EXCERPT = 160;
 
@@ -36,7 +39,8 @@ function tag(name: string, event: Event, round?: number): string {
 
 /**
  * Formats one event as a plain line, or `null` for events that plain output skips (streamed tokens,
- * role starts — their content arrives with `role_end`).
+ * role starts — their content arrives with `role_end` — and the `role_end` of the scorer, judge and
+ * critic, whose outcome arrives as a `score`, `verdict` or `critique` event).
  *
  * @param event Any event.
  * @returns The line (without newline) or null.
@@ -71,6 +75,8 @@ export function formatPlainEvent(event: Event): string | null {
     case "token":
       return null;
     case "role_end": {
+      // These roles' results arrive as their own structured events (score, verdict, critique).
+      if (STRUCTURED_ROLES.has(event.role)) return null;
       const tokens = event.usage
         ? ` (${event.usage.inputTokens}+${event.usage.outputTokens} tok)`
         : "";
