@@ -13,6 +13,9 @@ import { runBenchmark } from "../lib/bench/run_benchmark.ts";
 import { mergeBenchmarkRuns } from "../lib/bench/merge_runs.ts";
 import { createSimulatedProvider } from "../lib/bench/simulate.ts";
 import { renderReport } from "../lib/bench/report.ts";
+import { writeBenchmarkPlots } from "../lib/bench/write_plots.ts";
+import { ItemResultSchema } from "../lib/bench/records.ts";
+import { parseJsonl } from "../lib/util/jsonl.ts";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
 import { loadConstitution } from "../lib/constitution/load_constitution.ts";
 import { createProvider } from "../lib/providers/registry.ts";
@@ -258,11 +261,13 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
   } finally {
     sink.close();
   }
+  const plots = await writeBenchmarkPlots(outDir, result);
   const resume = `deno task bench ${args.join(" ")}`;
   if (ui !== "json") {
     console.log("\n" + renderReport(result.summary));
     console.log(
-      `outputs: ${outDir}/ (summary.json, items.jsonl, traces.jsonl, report.md, manifest.json)`,
+      `outputs: ${outDir}/ (summary.json, items.jsonl, traces.jsonl, report.md, manifest.json` +
+        `${plots.length ? `, ${plots.map((p) => p.split("/").pop()).join(", ")}` : ""})`,
     );
     if (result.resumed) console.log(`resumed: ${result.resumed} finished unit(s) were not re-run`);
   }
@@ -285,6 +290,11 @@ async function mergeMain(args: string[]): Promise<number> {
   if (!values.out) throw new UsageError("bench merge needs --out DIR");
   if (!positionals.length) throw new UsageError("bench merge needs the shard run directories");
   const summary = await mergeBenchmarkRuns(positionals, String(values.out));
+  const records = parseJsonl(
+    await Deno.readTextFile(`${values.out}/items.jsonl`),
+    ItemResultSchema,
+  );
+  await writeBenchmarkPlots(String(values.out), { summary, records });
   console.log(renderReport(summary));
   return summary.complete ? EXIT.ok : EXIT.failed;
 }

@@ -26,6 +26,7 @@ export {
 } from "./summary.ts";
 export { renderReport } from "./report.ts";
 export { mergeBenchmarkRuns, type MergeOptions } from "./merge_runs.ts";
+export { writeBenchmarkPlots } from "./write_plots.ts";
 export {
   createSimulatedProvider,
   type SimulatedProvider,

@@ -60,7 +60,8 @@ export function renderReport(summary: BenchSummary): string {
       } | ${a.meanCalls.toFixed(1)} |`,
     );
   }
-  const method = summary.arms.find((a) => a.vsBaseline)?.vsBaseline?.ci;
+  const method = (summary.arms.find((a) => (a.vsBaseline?.ci.resamples ?? 0) > 0) ??
+    summary.arms.find((a) => a.vsBaseline))?.vsBaseline?.ci;
   if (method) {
     lines.push(
       "",

@@ -33,6 +33,8 @@ import { testScorer } from "../critics/test_scorer.ts";
 import { anchorTestsCritic, testsCritic } from "../critics/tests_critic.ts";
 import { hybridCritic } from "../critics/hybrid_critic.ts";
 import type { SandboxOptions } from "../sandbox/sandbox_options.ts";
+import { detectIsolation, NO_ISOLATION_WARNING } from "../sandbox/isolation.ts";
+import { RUNNER_VERSION } from "../sandbox/sandbox_options.ts";
 import { appendJsonLine, writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
 import { parseJsonl } from "../util/jsonl.ts";
 import { sha256Hex } from "../util/hash.ts";
@@ -306,6 +308,16 @@ export async function runBenchmark(
         }
       }
     } else {
+      const isolation = options.sandbox?.isolation === "none"
+        ? { level: "none", reason: "isolation: none was requested" }
+        : await detectIsolation({ bwrapPath: options.sandbox?.bwrapPath });
+      if (isolation.level === "none") {
+        send({
+          type: "log",
+          level: "warn",
+          message: `${NO_ISOLATION_WARNING} (${isolation.reason})`,
+        });
+      }
       const manifest = await buildManifest({
         runId: runName,
         roles: {
@@ -321,6 +333,9 @@ export async function runBenchmark(
           dataset: options.datasetName ?? "dataset",
           budget: options.budget ?? {},
           sandbox: options.sandbox ?? {},
+          isolation: isolation.level,
+          isolationReason: isolation.reason,
+          runnerVersion: RUNNER_VERSION,
           ...options.parameters,
         },
         seeds,

@@ -1,0 +1,70 @@
+/**
+ * Renders a benchmark's plots next to its outputs: `forest.svg` (Δ vs baseline with CIs),
+ * `forest_control.svg` (loop arms vs the same-budget control) and `slope.svg` (per-item before →
+ * after of the loop arms), plus the Vega-Lite specs as JSON so a notebook or a web page can re-render
+ * them. Kept out of `runBenchmark` so the library's hot path does not load the renderer.
+ *
+ * @module
+ */
+import { forestPlot } from "../plot/forest_plot.ts";
+import { slopeChart } from "../plot/slope_chart.ts";
+import { toSVG } from "../plot/to_svg.ts";
+import type { VegaLiteSpec } from "../plot/plot_options.ts";
+import { writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
+import { forestRows, slopeRows } from "./plot_rows.ts";
+import type { BenchSummary } from "./summary.ts";
+import type { ItemResult } from "./records.ts";
+
+/**
+ * Writes the benchmark plots (SVG + Vega-Lite JSON) into `outDir`. Plots without data (e.g. no
+ * control arm) are skipped.
+ *
+ * @param outDir The run directory.
+ * @param result The summary and records of the run.
+ * @returns The paths written.
+ *
+ * @example
+ * ```ts ignore
+ * import { writeBenchmarkPlots } from "./write_plots.ts";
+ * const paths = await writeBenchmarkPlots("runs/x", { summary, records });
+ * ```
+ */
+export async function writeBenchmarkPlots(
+  outDir: string,
+  result: { summary: BenchSummary; records: readonly ItemResult[] },
+): Promise<string[]> {
+  const { summary, records } = result;
+  const specs: Record<string, VegaLiteSpec> = {};
+  const vsBaseline = forestRows(summary, { against: "baseline" });
+  if (vsBaseline.length) {
+    specs.forest = forestPlot(vsBaseline, {
+      title: `Δ vs baseline — ${summary.run}`,
+      simulated: summary.simulated,
+    });
+  }
+  const vsControl = forestRows(summary, { against: "control" });
+  if (vsControl.length) {
+    specs.forest_control = forestPlot(vsControl, {
+      title: `Δ vs same-budget best-of-n — ${summary.run}`,
+      simulated: summary.simulated,
+    });
+  }
+  const loops = summary.arms.filter((a) => a.kind === "loop").map((a) => a.arm);
+  const slope = loops.length ? slopeRows(records, loops) : [];
+  if (slope.length) {
+    specs.slope = slopeChart(slope, {
+      title: `first answer → final answer — ${summary.run}`,
+      simulated: summary.simulated,
+      beforeLabel: "first answer",
+      afterLabel: "final answer",
+      yTitle: "hidden-test score",
+    });
+  }
+  const written: string[] = [];
+  for (const [name, spec] of Object.entries(specs)) {
+    await writeTextAtomic(`${outDir}/${name}.svg`, await toSVG(spec));
+    await writeJsonAtomic(`${outDir}/${name}.vl.json`, spec);
+    written.push(`${outDir}/${name}.svg`);
+  }
+  return written;
+}
