@@ -5,13 +5,12 @@
  */
 import type { Item } from "../schemas/item.ts";
 import type { Score, Verdict } from "../schemas/trace.ts";
-import { emit } from "../schemas/events.ts";
 import type { Provider } from "../providers/types.ts";
 import { withCallRecording } from "../providers/record.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import type { PrincipleSelection } from "../constitution/render_constitution.ts";
 import { judgeVerdict } from "../roles/judge.ts";
-import { deriveSeed } from "./derive_seed.ts";
+import { evalRoleOptions } from "./eval_role_options.ts";
 import type { EvalContext, Scorer } from "./types.ts";
 
 /** Options for {@linkcode judgeScorer}. */
@@ -94,29 +93,15 @@ export function judgeScorer(
     name: "judge",
     async score(item: Item, answer: string, context: EvalContext): Promise<Score> {
       const recorded = context.onCall ? withCallRecording(provider, context.onCall) : provider;
-      const round = context.round;
       const result = await judgeVerdict(
         recorded,
         { prompt: item.prompt, answer, constitution, selection: options.selection },
-        {
-          seed: deriveSeed(context.seed, [item.id, round, "judge"]),
+        evalRoleOptions(item, context, {
+          role: "judge",
           temperature: options.temperature,
           maxTokens: options.maxTokens,
-          signal: context.signal,
-          itemId: item.id,
-          onToken: options.stream && context.onEvent
-            ? (text) =>
-              emit(context.onEvent, { type: "token", itemId: item.id, role: "judge", round, text })
-            : undefined,
-          onParseFailure: (message) =>
-            emit(context.onEvent, {
-              type: "parse_failure",
-              itemId: item.id,
-              role: "judge",
-              round,
-              message,
-            }),
-        },
+          stream: options.stream,
+        }).options,
       );
       if (!result.ok) return { ...UNPARSEABLE_JUDGE_SCORE };
       options.onVerdict?.(result.value, context);

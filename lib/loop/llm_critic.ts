@@ -10,7 +10,7 @@ import { withCallRecording } from "../providers/record.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import type { PrincipleSelection } from "../constitution/render_constitution.ts";
 import { criticReview, formatCritiques } from "../roles/critic.ts";
-import { deriveSeed } from "./derive_seed.ts";
+import { evalRoleOptions } from "./eval_role_options.ts";
 import type { Critic, EvalContext, Feedback } from "./types.ts";
 
 /** Options for {@linkcode llmCritic}. */
@@ -67,33 +67,18 @@ export function llmCritic(
     name: "llm",
     async critique(item: Item, answer: string, context: EvalContext): Promise<Feedback> {
       const recorded = context.onCall ? withCallRecording(provider, context.onCall) : provider;
-      const round = context.round;
-      let parseFailures = 0;
+      const call = evalRoleOptions(item, context, {
+        role: "critic",
+        temperature: options.temperature,
+        maxTokens: options.maxTokens,
+        stream: options.stream,
+      });
       const result = await criticReview(
         recorded,
         { prompt: item.prompt, answer, constitution, selection: options.selection },
-        {
-          seed: deriveSeed(context.seed, [item.id, round, "critic"]),
-          temperature: options.temperature,
-          maxTokens: options.maxTokens,
-          signal: context.signal,
-          itemId: item.id,
-          onToken: options.stream && context.onEvent
-            ? (text) =>
-              emit(context.onEvent, { type: "token", itemId: item.id, role: "critic", round, text })
-            : undefined,
-          onParseFailure: (message) => {
-            parseFailures++;
-            emit(context.onEvent, {
-              type: "parse_failure",
-              itemId: item.id,
-              role: "critic",
-              round,
-              message,
-            });
-          },
-        },
+        call.options,
       );
+      const parseFailures = call.parseFailures();
       if (!result.ok) {
         return { critiques: [], text: result.raw.trim().slice(0, maxRaw), parseFailures };
       }

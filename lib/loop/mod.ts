@@ -26,6 +26,11 @@ export {
   RatchetPolicySchema,
 } from "./ratchet.ts";
 export { deriveSeed } from "./derive_seed.ts";
+export {
+  type EvalRoleCall,
+  evalRoleOptions,
+  type EvalRoleOptionsOptions,
+} from "./eval_role_options.ts";
 export { llmCritic, type LlmCriticOptions } from "./llm_critic.ts";
 export {
   judgeScorer,
