@@ -28,7 +28,7 @@ import { enumFlag, EXIT, intFlag, parseFlags, UsageError, warn } from "./_cli.ts
 import { collectPrompts } from "./cai_prompts.ts";
 import { createCliOutput, UI_FLAG, UI_HELP, uiFlag } from "./cai_output.ts";
 import { resolveProviderSpec } from "./cai_resolve.ts";
-import { judgeCritic } from "./cai_judge_critic.ts";
+import { judgeCritic } from "../lib/critics/judge_critic.ts";
 
 /** Help of `cai run`. */
 export const RUN_HELP = `usage: deno task cai run (-p <prompt>… | -f <prompts file>) [options]

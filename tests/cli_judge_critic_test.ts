@@ -4,7 +4,7 @@ import { parseConstitution } from "../lib/constitution/parse_constitution.ts";
 import { critiqueRevisionLoop } from "../lib/loop/critique_revision_loop.ts";
 import { deriveSeed } from "../lib/loop/derive_seed.ts";
 import type { Event } from "../lib/schemas/events.ts";
-import { judgeCritic } from "../scripts/cai_judge_critic.ts";
+import { judgeCritic } from "../lib/critics/judge_critic.ts";
 
 const constitution = parseConstitution(
   "## Be exact {#be-exact}\n\nNo rounding.\n\n## Cite sources {#cite}\n\nSay where facts come from.\n",

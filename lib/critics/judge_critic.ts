@@ -1,20 +1,19 @@
 /**
- * The `--critique-mode judge` critic: the Judge's verdict is the feedback. Its reasons become the
+ * The Judge as a critic (the CLI's `--critique-mode judge`): the Judge's verdict is the feedback. Its reasons become the
  * critiques the Student revises from (each attributed to the first principle id it mentions), so no
  * separate Critic call is made.
  *
  * @module
  */
-import type { Item } from "../lib/schemas/item.ts";
-import type { Critique } from "../lib/schemas/trace.ts";
-import { emit } from "../lib/schemas/events.ts";
-import type { Provider } from "../lib/providers/types.ts";
-import { withCallRecording } from "../lib/providers/record.ts";
-import type { Constitution } from "../lib/constitution/constitution.ts";
-import { judgeVerdict } from "../lib/roles/judge.ts";
-import { formatCritiques } from "../lib/roles/critic.ts";
-import { deriveSeed } from "../lib/loop/derive_seed.ts";
-import type { Critic, EvalContext, Feedback } from "../lib/loop/types.ts";
+import type { Item } from "../schemas/item.ts";
+import type { Critique } from "../schemas/trace.ts";
+import type { Provider } from "../providers/types.ts";
+import { withCallRecording } from "../providers/record.ts";
+import type { Constitution } from "../constitution/constitution.ts";
+import { judgeVerdict } from "../roles/judge.ts";
+import { formatCritiques } from "../roles/critic.ts";
+import { evalRoleOptions } from "../loop/eval_role_options.ts";
+import type { Critic, EvalContext, Feedback } from "../loop/types.ts";
 
 /** Options for {@linkcode judgeCritic}. */
 export interface JudgeCriticOptions {
@@ -46,9 +45,9 @@ function principleOf(reason: string, ids: readonly string[]): string {
  *
  * @example A compliant scripted verdict gives no feedback
  * ```ts
- * import { createScriptedProvider } from "../lib/providers/scripted.ts";
- * import { parseConstitution } from "../lib/constitution/parse_constitution.ts";
- * import { judgeCritic } from "./cai_judge_critic.ts";
+ * import { createScriptedProvider } from "../providers/scripted.ts";
+ * import { parseConstitution } from "../constitution/parse_constitution.ts";
+ * import { judgeCritic } from "./judge_critic.ts";
  * const critic = judgeCritic(createScriptedProvider(), parseConstitution("## Be exact\n\nNo rounding.\n"));
  * const fb = await critic.critique({ id: "q", prompt: "pi?" }, "3.14159", { round: 1, seed: 0 });
  * if (fb.critiques.length !== 0 || fb.text !== "") throw new Error();
@@ -70,32 +69,17 @@ export function judgeCritic(
     name: "judge",
     async critique(item: Item, answer: string, context: EvalContext): Promise<Feedback> {
       const recorded = context.onCall ? withCallRecording(provider, context.onCall) : provider;
-      const round = context.round;
-      let parseFailures = 0;
+      const call = evalRoleOptions(item, context, {
+        role: "critic",
+        temperature: options.temperature,
+        stream: options.stream,
+      });
       const result = await judgeVerdict(recorded, {
         prompt: item.prompt,
         answer,
         constitution,
-      }, {
-        seed: deriveSeed(context.seed, [item.id, round, "critic"]),
-        temperature: options.temperature,
-        signal: context.signal,
-        itemId: item.id,
-        onToken: options.stream && context.onEvent
-          ? (text) =>
-            emit(context.onEvent, { type: "token", itemId: item.id, role: "critic", round, text })
-          : undefined,
-        onParseFailure: (message) => {
-          parseFailures++;
-          emit(context.onEvent, {
-            type: "parse_failure",
-            itemId: item.id,
-            role: "critic",
-            round,
-            message,
-          });
-        },
-      });
+      }, call.options);
+      const parseFailures = call.parseFailures();
       if (!result.ok) {
         return { critiques: [], text: result.raw.trim().slice(0, 4000), parseFailures };
       }
