@@ -7,6 +7,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { InputError } from "../lib/util/jsonl.ts";
 import { ProviderError } from "../lib/providers/types.ts";
+import { writeStderr } from "../lib/ui/stdout.ts";
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3, interrupted: 130 } as const;
@@ -140,9 +141,7 @@ export function enumFlag<T extends string>(
 
 /** Writes a line to stderr (diagnostics never go to stdout, which may carry JSON lines). */
 export function warn(text: string): void {
-  const bytes = new TextEncoder().encode(text.endsWith("\n") ? text : text + "\n");
-  let off = 0;
-  while (off < bytes.length) off += Deno.stderr.writeSync(bytes.subarray(off));
+  writeStderr(text.endsWith("\n") ? text : text + "\n");
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import type { Event, EventSink } from "../lib/schemas/events.ts";
 import { createTerminalSink, resolveUiMode, UI_MODES, type UiMode } from "../lib/ui/terminal.ts";
+import { stdoutIsTerminal, writeStdout } from "../lib/ui/stdout.ts";
 import { enumFlag } from "./_cli.ts";
 
 /** The `--ui` flag of every command. */
@@ -61,21 +62,6 @@ export interface CliOutputOptions {
   isTTY?: boolean;
 }
 
-const encoder = new TextEncoder();
-function stdoutWrite(text: string): void {
-  const bytes = encoder.encode(text);
-  let off = 0;
-  while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
-}
-
-function stdoutIsTTY(): boolean {
-  try {
-    return Deno.stdout.isTerminal();
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Creates a command's output channel for a `--ui` mode.
  *
@@ -94,8 +80,8 @@ function stdoutIsTTY(): boolean {
  * ```
  */
 export function createCliOutput(ui: UiMode, options: CliOutputOptions = {}): CliOutput {
-  const write = options.write ?? stdoutWrite;
-  const isTTY = options.isTTY ?? stdoutIsTTY();
+  const write = options.write ?? writeStdout;
+  const isTTY = options.isTTY ?? stdoutIsTerminal();
   const mode = resolveUiMode(ui, isTTY);
   const sink = createTerminalSink(mode, { write, isTTY, title: options.title });
   let started = false;

@@ -14,6 +14,7 @@ import {
   renderDashboard,
 } from "./dashboard.ts";
 import { formatPlainEvent } from "./plain.ts";
+import { stdoutIsTerminal, terminalColumns, terminalRows, writeStdout } from "./stdout.ts";
 
 /** UI modes accepted by every command's `--ui` flag. */
 export const UI_MODES: readonly ["auto", "live", "plain", "json"] = [
@@ -52,37 +53,6 @@ export interface TerminalSink {
   close(): void;
   /** The live state (for tests); undefined in other modes. */
   state?: DashboardState;
-}
-
-const encoder = new TextEncoder();
-function stdoutWrite(text: string): void {
-  const bytes = encoder.encode(text);
-  let off = 0;
-  while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
-}
-
-function stdoutIsTTY(): boolean {
-  try {
-    return Deno.stdout.isTerminal();
-  } catch {
-    return false;
-  }
-}
-
-function terminalColumns(): number {
-  try {
-    return Deno.consoleSize().columns || 80;
-  } catch {
-    return 80;
-  }
-}
-
-function terminalRows(): number {
-  try {
-    return Deno.consoleSize().rows || 40;
-  } catch {
-    return 40;
-  }
 }
 
 /** Renders a frame that fits in `rows - 1` lines (keeping the title and the bottom lines). */
@@ -132,8 +102,8 @@ export function resolveUiMode(mode: UiMode, isTTY: boolean): Exclude<UiMode, "au
  * ```
  */
 export function createTerminalSink(mode: UiMode, options: TerminalSinkOptions = {}): TerminalSink {
-  const write = options.write ?? stdoutWrite;
-  const isTTY = options.isTTY ?? stdoutIsTTY();
+  const write = options.write ?? writeStdout;
+  const isTTY = options.isTTY ?? stdoutIsTerminal();
   const concrete = resolveUiMode(mode, isTTY);
   if (concrete === "json") {
     return { onEvent: (e) => write(JSON.stringify(e) + "\n"), close: () => {} };
