@@ -274,23 +274,11 @@ export async function runPrepared(
   const warnings = [...ctx.warnings];
   const typeList = typeErrors ?? [];
   if (ctx.typeCheck === "enforce" && typeList.length > 0) {
-    return finish({
+    return notRunResult(job, ctx, {
       status: "compile_error",
       reason: `type check failed with ${typeList.length} error(s): ${typeList[0].split("\n")[0]}`,
-      tests: job.tests.map((t) => notRun(t)),
-      expected,
-      reported: 0,
       compileError: typeList.join("\n\n").slice(0, 4000),
       typeErrors: typeList,
-      stdout: "",
-      stderr: "",
-      outputBytes: 0,
-      outputTruncated: false,
-      exitCode: null,
-      signal: null,
-      durationMs: 0,
-      isolation: ctx.isolation,
-      warnings,
     });
   }
   const key = randomBytes(32).toString("hex");
@@ -300,23 +288,7 @@ export async function runPrepared(
   if (job.language === "python") {
     const support = await pythonSupport(ctx.pythonPath);
     if (!support.ok) {
-      return finish({
-        status: "sandbox_error",
-        reason: support.reason,
-        tests: job.tests.map((t) => notRun(t)),
-        expected,
-        reported: 0,
-        typeErrors: [],
-        stdout: "",
-        stderr: "",
-        outputBytes: 0,
-        outputTruncated: false,
-        exitCode: null,
-        signal: null,
-        durationMs: 0,
-        isolation: ctx.isolation,
-        warnings,
-      });
+      return sandboxErrorResult(job, ctx, support.reason);
     }
     const py = pythonArgs(support, ctx);
     if (ctx.isolation === "none") {
@@ -637,20 +609,26 @@ function lastError(stderr: string): string {
   return firstLines(err ?? lines.at(-1) ?? "", 300);
 }
 
+/** What {@linkcode finish} needs: the verdict, the expected test count and the run's facts. */
+type FinishInput =
+  & Verdict
+  & { expected: number }
+  & Pick<
+    SandboxResult,
+    | "typeErrors"
+    | "stdout"
+    | "stderr"
+    | "outputBytes"
+    | "outputTruncated"
+    | "exitCode"
+    | "signal"
+    | "durationMs"
+    | "isolation"
+    | "warnings"
+  >;
+
 function finish(
-  v: Verdict & {
-    expected: number;
-    typeErrors: string[];
-    stdout: string;
-    stderr: string;
-    outputBytes: number;
-    outputTruncated: boolean;
-    exitCode: number | null;
-    signal: string | null;
-    durationMs: number;
-    isolation: "bwrap" | "none";
-    warnings: string[];
-  },
+  v: FinishInput,
 ): SandboxResult {
   const passedTests = v.tests.filter((t) => t.status === "passed").length;
   const failedTests = v.tests.filter((t) => t.status === "failed" || t.status === "timeout").length;
@@ -677,19 +655,17 @@ function finish(
   };
 }
 
-/** The result for a job that could not even be prepared. */
-export function sandboxErrorResult(
+/** The result for a job that never ran: every test not run, no process, no output. */
+function notRunResult(
   job: SandboxJob,
   ctx: RunContext,
-  reason: string,
+  v: Pick<Verdict, "status" | "reason" | "compileError"> & { typeErrors: string[] },
 ): SandboxResult {
   return finish({
-    status: "sandbox_error",
-    reason,
+    ...v,
     tests: job.tests.map((t) => notRun(t)),
     expected: job.tests.length,
     reported: 0,
-    typeErrors: [],
     stdout: "",
     stderr: "",
     outputBytes: 0,
@@ -700,6 +676,15 @@ export function sandboxErrorResult(
     isolation: ctx.isolation,
     warnings: [...ctx.warnings],
   });
+}
+
+/** The result for a job that could not even be prepared. */
+export function sandboxErrorResult(
+  job: SandboxJob,
+  ctx: RunContext,
+  reason: string,
+): SandboxResult {
+  return notRunResult(job, ctx, { status: "sandbox_error", reason, typeErrors: [] });
 }
 
 /**
