@@ -787,6 +787,14 @@ function comparisonRecord(c: Comparison): NonNullable<Attempt["comparison"]> {
   };
 }
 
+/** The society options every call of one iteration shares (its usage is always summed). */
+interface IterationSocial {
+  iteration: number;
+  signal?: AbortSignal;
+  onEvent?: EventSink;
+  onUsage: (u: Usage) => void;
+}
+
 /** Applies, checks, measures and decides one idea in a worktree (main or a parallel one). */
 async function attemptIdea(
   ws: ResearchWorkspace,
@@ -797,12 +805,7 @@ async function attemptIdea(
   c: number,
   providers: ResearchProviders,
   options: ResearchOptions,
-  social: {
-    iteration: number;
-    signal?: AbortSignal;
-    onEvent?: EventSink;
-    onUsage: (u: Usage) => void;
-  },
+  social: IterationSocial,
 ): Promise<Attempt> {
   const { problem } = ws;
   const started = performance.now();
@@ -968,12 +971,7 @@ async function applyIdea(
   id: string,
   providers: ResearchProviders,
   options: ResearchOptions,
-  social: {
-    iteration: number;
-    signal?: AbortSignal;
-    onEvent?: EventSink;
-    onUsage: (u: Usage) => void;
-  },
+  social: IterationSocial,
 ): Promise<void> {
   const { problem } = ws;
   const baseDir = join(wt.root, ws.problemRel);
