@@ -2,17 +2,9 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { readLedger } from "../lib/research/ledger.ts";
 import { weightedTchebycheff } from "../lib/research/scalarize.ts";
+import { commitInitialRepo } from "./research_helpers.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command("git", { args, cwd: dir, stdout: "piped", stderr: "piped" })
-    .output();
-  if (!out.success) {
-    throw new Error(`git ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return new TextDecoder().decode(out.stdout).trim();
-}
 
 /** Copies an example folder into a fresh repository, as its README says. */
 async function exampleRepo(name: string): Promise<string> {
@@ -26,11 +18,7 @@ async function exampleRepo(name: string): Promise<string> {
     }
   };
   await copy(`${ROOT}examples/${name}`, dir);
-  await git(dir, "init", "-q", "-b", "main");
-  await git(dir, "config", "user.email", "t@example.com");
-  await git(dir, "config", "user.name", "t");
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", "init");
+  await commitInitialRepo(dir);
   return dir;
 }
 

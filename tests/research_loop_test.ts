@@ -6,17 +6,9 @@ import { initResearch, runResearch } from "../lib/research/research.ts";
 import { readLedger } from "../lib/research/ledger.ts";
 import { AuditReportSchema, writeAudit } from "../lib/research/audit.ts";
 import type { Idea } from "../lib/research/schemas.ts";
+import { commitInitialRepo, git } from "./research_helpers.ts";
 
 const EXAMPLE = fileURLToPath(new URL("../examples/tsp/", import.meta.url));
-
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command("git", { args, cwd: dir, stdout: "piped", stderr: "piped" })
-    .output();
-  if (!out.success) {
-    throw new Error(`git ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return new TextDecoder().decode(out.stdout).trim();
-}
 
 /** A fresh repository holding the TSP example, with a short hard timeout. */
 async function tspRepo(): Promise<string> {
@@ -29,11 +21,7 @@ async function tspRepo(): Promise<string> {
     .replace("time_budget_seconds: 10", "time_budget_seconds: 2")
     .replace("iterations: 3", "iterations: 5");
   await Deno.writeTextFile(`${dir}/problem.yaml`, yaml);
-  await git(dir, "init", "-q", "-b", "main");
-  await git(dir, "config", "user.email", "t@example.com");
-  await git(dir, "config", "user.name", "t");
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", "init");
+  await commitInitialRepo(dir);
   return dir;
 }
 

@@ -3,15 +3,7 @@ import { createScriptedProvider } from "../lib/providers/scripted.ts";
 import { runResearch } from "../lib/research/research.ts";
 import { type Attempt, readLedger } from "../lib/research/ledger.ts";
 import type { Idea } from "../lib/research/schemas.ts";
-
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command("git", { args, cwd: dir, stdout: "piped", stderr: "piped" })
-    .output();
-  if (!out.success) {
-    throw new Error(`git ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return new TextDecoder().decode(out.stdout).trim();
-}
+import { commitInitialRepo, git } from "./research_helpers.ts";
 
 /**
  * A runner whose loss is `level + N(0, 1)`, the noise seeded by AUTORESEARCH_SEED (fresh per run).
@@ -42,11 +34,7 @@ async function noisyRepo(acceptance: string, iterations: number): Promise<string
       "roles: { proposers: [scripted] }",
     ].join("\n"),
   );
-  await git(dir, "init", "-q", "-b", "main");
-  await git(dir, "config", "user.email", "t@example.com");
-  await git(dir, "config", "user.name", "t");
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", "init");
+  await commitInitialRepo(dir);
   return dir;
 }
 

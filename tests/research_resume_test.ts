@@ -1,17 +1,9 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { readLedger } from "../lib/research/ledger.ts";
+import { commitInitialRepo, git } from "./research_helpers.ts";
 
 const CLI = fileURLToPath(new URL("../scripts/research.ts", import.meta.url));
-
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command("git", { args, cwd: dir, stdout: "piped", stderr: "piped" })
-    .output();
-  if (!out.success) {
-    throw new Error(`git ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return new TextDecoder().decode(out.stdout).trim();
-}
 
 function idea(value: number): unknown {
   return {
@@ -47,11 +39,7 @@ async function slowRepo(): Promise<string> {
       "  proposers: [{ provider: scripted, model: resume, script: script.json }]",
     ].join("\n"),
   );
-  await git(dir, "init", "-q", "-b", "main");
-  await git(dir, "config", "user.email", "t@example.com");
-  await git(dir, "config", "user.name", "t");
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", "init");
+  await commitInitialRepo(dir);
   return dir;
 }
 

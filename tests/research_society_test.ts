@@ -4,15 +4,7 @@ import { runResearch } from "../lib/research/research.ts";
 import { type IterationRecord, readLedger } from "../lib/research/ledger.ts";
 import type { Idea } from "../lib/research/schemas.ts";
 import type { Event } from "../lib/schemas/events.ts";
-
-async function git(dir: string, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command("git", { args, cwd: dir, stdout: "piped", stderr: "piped" })
-    .output();
-  if (!out.success) {
-    throw new Error(`git ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return new TextDecoder().decode(out.stdout).trim();
-}
+import { commitInitialRepo, git } from "./research_helpers.ts";
 
 const RUN_SH = 'echo "score: $(head -n 1 value.txt)"\necho "mem: $(sed -n 2p value.txt)"\n';
 
@@ -32,11 +24,7 @@ async function repo(extra: string[] = [], runSh = RUN_SH): Promise<string> {
     ...extra,
   ];
   await Deno.writeTextFile(`${dir}/problem.yaml`, yaml.join("\n") + "\n");
-  await git(dir, "init", "-q", "-b", "main");
-  await git(dir, "config", "user.email", "t@example.com");
-  await git(dir, "config", "user.name", "t");
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-qm", "init");
+  await commitInitialRepo(dir);
   return dir;
 }
 
