@@ -47,20 +47,43 @@ function comparisonOf(
   return against === "baseline" ? arm.vsBaseline : arm.vsControl;
 }
 
+/** An arm with a comparison that has an estimated interval. */
+interface Compared {
+  arm: ArmSummary;
+  c: PairedSummary & { delta: number };
+  lo: number;
+  hi: number;
+}
+
 /** The arms that have a comparison with an estimated interval, with that comparison. */
 function compared(
   name: string,
   summary: BenchSummary,
   options: ForestRowsOptions,
-): { arm: ArmSummary; c: PairedSummary & { delta: number }; lo: number; hi: number }[] {
+): Compared[] {
   checkSummary(name, summary);
-  const out = [];
+  const out: Compared[] = [];
   for (const arm of summary.arms) {
     const c = comparisonOf(name, arm, options);
     if (!c || c.delta === null || c.ci.low === null || c.ci.high === null) continue;
     out.push({ arm, c: c as PairedSummary & { delta: number }, lo: c.ci.low, hi: c.ci.high });
   }
   return out;
+}
+
+/** One compared arm as a forest-plot row (the fields an arm summary row shares with it). */
+function forestRow({ arm, c, lo, hi }: Compared): ForestRow {
+  return {
+    arm: arm.arm,
+    critic: arm.critic,
+    delta: c.delta,
+    lo,
+    hi,
+    method: `${c.ci.method} bootstrap`,
+    wins: c.wtl.wins,
+    ties: c.wtl.ties,
+    losses: c.wtl.losses,
+  };
 }
 
 /**
@@ -89,17 +112,7 @@ function compared(
  * ```
  */
 export function forestRows(summary: BenchSummary, options: ForestRowsOptions = {}): ForestRow[] {
-  return compared("forestRows", summary, options).map(({ arm, c, lo, hi }) => ({
-    arm: arm.arm,
-    critic: arm.critic,
-    delta: c.delta,
-    lo,
-    hi,
-    method: `${c.ci.method} bootstrap`,
-    wins: c.wtl.wins,
-    ties: c.wtl.ties,
-    losses: c.wtl.losses,
-  }));
+  return compared("forestRows", summary, options).map(forestRow);
 }
 
 /**
@@ -130,20 +143,18 @@ export function armSummaryRows(
   summary: BenchSummary,
   options: ForestRowsOptions = {},
 ): ArmSummaryRow[] {
-  return compared("armSummaryRows", summary, options).map(({ arm, c, lo, hi }) => ({
-    arm: arm.arm,
-    critic: arm.critic,
-    n: c.n,
-    ...(c.meanA !== null ? { meanBefore: c.meanA } : {}),
-    ...(c.meanB !== null ? { meanAfter: c.meanB } : {}),
-    delta: c.delta,
-    lo,
-    hi,
-    method: `${c.ci.method} bootstrap`,
-    wins: c.wtl.wins,
-    ties: c.wtl.ties,
-    losses: c.wtl.losses,
-  }));
+  return compared("armSummaryRows", summary, options).map((comparison) => {
+    const { c } = comparison;
+    const { arm, critic, ...interval } = forestRow(comparison);
+    return {
+      arm,
+      critic,
+      n: c.n,
+      ...(c.meanA !== null ? { meanBefore: c.meanA } : {}),
+      ...(c.meanB !== null ? { meanAfter: c.meanB } : {}),
+      ...interval,
+    };
+  });
 }
 
 function mean(xs: readonly number[]): number {
