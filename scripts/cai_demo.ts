@@ -68,6 +68,13 @@ async function liveDemo(spec: string, out: CliOutput, signal: AbortSignal): Prom
     constitution,
     maxRounds: 3,
     stopWhenPassed: false,
+    // Bounded outputs keep small local models (2k-token contexts) from filling their context.
+    roleParams: {
+      student: { maxTokens: 512 },
+      critic: { maxTokens: 512 },
+      teacher: { maxTokens: 256 },
+      judge: { maxTokens: 256 },
+    },
     stream: out.mode === "live",
     signal,
     onEvent: out.onEvent,
