@@ -24,6 +24,12 @@ import { formatPlainEvent } from "../lib/ui/plain.ts";
 import { initResearch, runResearch } from "../lib/research/research.ts";
 import { researchStatus } from "../lib/research/status.ts";
 import { writeAudit } from "../lib/research/audit.ts";
+import { convergenceRows } from "../lib/research/convergence_rows.ts";
+import { readLedger } from "../lib/research/ledger.ts";
+import { convergenceChart } from "../lib/plot/convergence_chart.ts";
+import { toSVG } from "../lib/plot/to_svg.ts";
+import { writeTextAtomic } from "../lib/util/atomic.ts";
+import { writeStdout } from "../lib/ui/stdout.ts";
 import { loadProblem, type RoleProviderSpec } from "../lib/research/problem.ts";
 import { InputError } from "../lib/util/jsonl.ts";
 
@@ -115,8 +121,7 @@ async function makeProvider(
 function printer(format: string, quiet: boolean): (event: Event) => void {
   if (quiet) return () => {};
   if (format === "json") {
-    const enc = new TextEncoder();
-    return (event) => Deno.stdout.writeSync(enc.encode(JSON.stringify(event) + "\n"));
+    return (event) => writeStdout(JSON.stringify(event) + "\n");
   }
   return (event) => {
     if (event.type === "role_end" || event.type === "role_start") return;
@@ -177,8 +182,20 @@ async function main(args: string[], signal: AbortSignal): Promise<number> {
       metricName: problem.metric.name,
       direction: problem.metric.direction,
     });
+    const rows = convergenceRows(await readLedger(s.runDir));
+    const chartPath = `${s.runDir}/convergence.svg`;
+    if (rows.length) {
+      const spec = convergenceChart(rows, {
+        title: `${problem.metric.name} per attempt (${problem.metric.direction})`,
+      });
+      await writeTextAtomic(chartPath, await toSVG(spec));
+    }
     if (values.json) console.log(JSON.stringify(report, null, 2));
-    else console.log(`wrote ${markdownPath}\nwrote ${jsonPath}`);
+    else {
+      console.log(
+        `wrote ${markdownPath}\nwrote ${jsonPath}${rows.length ? `\nwrote ${chartPath}` : ""}`,
+      );
+    }
     return EXIT.ok;
   }
 

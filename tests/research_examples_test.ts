@@ -76,6 +76,15 @@ Deno.test("the TSP example runs offline through the CLI and its audit names the 
   assert.ok(report.improvement.relative > 0.1, "2-opt shortens the tour by more than 10%");
   const md = await Deno.readTextFile(`${dir}/.autoresearch/demo/AUDIT_LOG.md`);
   assert.match(md, /2-opt local search/);
+  // The convergence chart: baseline + one marker per attempt, and the best-so-far step line.
+  const svg = await Deno.readTextFile(`${dir}/.autoresearch/demo/convergence.svg`);
+  assert.match(svg, /tour_length per attempt/);
+  assert.equal(
+    (svg.match(/aria-roledescription="point"/g) ?? []).length,
+    3,
+    "baseline, keep, discard",
+  );
+  assert.match(svg, /mark-line role-mark/);
   const status = await cli(dir, "status");
   assert.match(new TextDecoder().decode(status.stdout), /iterations 3\/3/);
 });

@@ -191,6 +191,7 @@ export {
   summarizeLedger,
   writeResultsTsv,
 } from "./ledger.ts";
+export { convergenceRows } from "./convergence_rows.ts";
 export { type ProviderFactory, type ResearchProviders, resolveRoles } from "./roles.ts";
 export { ResearchGit, ResearchGitError } from "./git.ts";
 export {
