@@ -12,8 +12,9 @@ import type { LedgerRecord } from "./ledger.ts";
  * Builds convergence-chart rows from ledger records (`readLedger(runDir)`).
  *
  * @param records The ledger, in order.
- * @returns Iteration 0 is the baseline (`keep`); every attempt follows with its own metric (null
- *   when it produced none, e.g. a crash) and the incumbent's mean after its iteration.
+ * @returns Iteration 0 is the baseline (`keep`); then one row per iteration that evaluated an
+ *   attempt — the kept candidate when there is one, else the first — with its metric (null when it
+ *   produced none, e.g. a crash) and the incumbent's mean after the iteration.
  *
  * @example
  * ```ts
@@ -28,14 +29,16 @@ export function convergenceRows(records: readonly LedgerRecord[]): ConvergenceRo
     if (record.kind === "baseline") {
       rows.push({ iteration: 0, metric: record.mean, status: "keep", bestSoFar: record.mean });
     } else if (record.kind === "iteration") {
-      for (const attempt of record.attempts) {
-        rows.push({
-          iteration: record.iteration,
-          metric: attempt.mean ?? null,
-          status: attempt.status,
-          bestSoFar: record.incumbent.mean,
-        });
-      }
+      // One row per iteration (the chart plots one point per iteration): with parallel candidates,
+      // the kept one, else the first evaluated.
+      const attempt = record.attempts.find((a) => a.status === "keep") ?? record.attempts[0];
+      if (!attempt) continue;
+      rows.push({
+        iteration: record.iteration,
+        metric: attempt.mean ?? null,
+        status: attempt.status,
+        bestSoFar: record.incumbent.mean,
+      });
     }
   }
   return rows;
