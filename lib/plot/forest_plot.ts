@@ -32,7 +32,8 @@ export interface ForestRow {
   losses?: number;
 }
 
-const forestRow = z.object({
+/** The zod fields of a {@linkcode ForestRow} (shared with rows that extend it). Internal. */
+export const forestRowFields = {
   /** Arm name (e.g. "self-critique", "tests-critic"). */
   arm: z.string().min(1),
   /** Critic used by the arm, shown after the arm name. */
@@ -51,7 +52,12 @@ const forestRow = z.object({
   ties: z.number().int().nonnegative().optional(),
   /** Items where the arm lost. */
   losses: z.number().int().nonnegative().optional(),
-}).refine((r) => r.lo <= r.hi, { message: "lo must be <= hi", path: ["lo"] });
+};
+
+const forestRow = z.object(forestRowFields).refine((r) => r.lo <= r.hi, {
+  message: "lo must be <= hi",
+  path: ["lo"],
+});
 /** Schema of {@linkcode ForestRow}. */
 export const ForestRowSchema: Schema<ForestRow> = forestRow;
 const _forestRow: Equals<z.infer<typeof forestRow>, ForestRow> = true;

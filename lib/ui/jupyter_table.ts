@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { Equals, Schema } from "../schemas/schema.ts";
 import { escapeHtml, formatValue } from "./jupyter_html.ts";
+import { type ForestRow, forestRowFields } from "../plot/forest_plot.ts";
 import { asDisplayable, type NotebookView } from "./jupyter_kernel.ts";
 
 /** One column of {@linkcode htmlTable}: a record key, its header and number digits. */
@@ -103,59 +104,24 @@ export function htmlTable(
   });
 }
 
-/** One arm's paired summary, as the benchmark reports it. */
-export interface ArmSummaryRow {
-  /** Arm name. */
-  arm: string;
-  /** Critic of the arm. */
-  critic?: string;
+/** One arm's paired summary, as the benchmark reports it: a forest-plot row plus the sample size and both means. */
+export interface ArmSummaryRow extends ForestRow {
   /** Number of paired items. */
   n?: number;
   /** Mean score before (baseline). */
   meanBefore?: number;
   /** Mean score after (arm). */
   meanAfter?: number;
-  /** Paired mean difference. */
-  delta: number;
-  /** Lower CI bound (<= hi). */
-  lo: number;
-  /** Upper CI bound. */
-  hi: number;
-  /** CI method ("bootstrap", …). */
-  method?: string;
-  /** Items won. */
-  wins?: number;
-  /** Items tied. */
-  ties?: number;
-  /** Items lost. */
-  losses?: number;
 }
 
 const armSummaryRowObject = z.object({
-  /** Arm name. */
-  arm: z.string().min(1),
-  /** Critic of the arm. */
-  critic: z.string().optional(),
+  ...forestRowFields,
   /** Number of paired items. */
   n: z.number().int().nonnegative().optional(),
   /** Mean score before (baseline). */
   meanBefore: z.number().optional(),
   /** Mean score after (arm). */
   meanAfter: z.number().optional(),
-  /** Paired mean difference. */
-  delta: z.number(),
-  /** Lower CI bound. */
-  lo: z.number(),
-  /** Upper CI bound. */
-  hi: z.number(),
-  /** CI method ("bootstrap", …). */
-  method: z.string().optional(),
-  /** Items won. */
-  wins: z.number().int().nonnegative().optional(),
-  /** Items tied. */
-  ties: z.number().int().nonnegative().optional(),
-  /** Items lost. */
-  losses: z.number().int().nonnegative().optional(),
 }).refine((r) => r.lo <= r.hi, { message: "lo must be <= hi", path: ["lo"] });
 /** Schema of {@linkcode ArmSummaryRow}. */
 export const ArmSummaryRowSchema: Schema<ArmSummaryRow> = armSummaryRowObject;
