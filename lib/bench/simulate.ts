@@ -187,7 +187,8 @@ function simulatedModel(
       const faults = found.known.faults;
       if (faults.length > 0) {
         if (rng.next() < p.repair) {
-          return fence(programOf(state, faults.filter((_, i) => i !== rng.int(faults.length))));
+          const fixed = rng.int(faults.length);
+          return fence(programOf(state, faults.filter((_, i) => i !== fixed)));
         }
         return fence(found.code);
       }
@@ -245,7 +246,12 @@ function simulatedModel(
       if (o.signal?.aborted) {
         return Promise.reject(new ProviderError("sim", "aborted", "the call was aborted"));
       }
-      const text = answer(messages, o);
+      let text: string;
+      try {
+        text = answer(messages, o);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       if (o.onToken) { for (const part of text.match(/\S+\s*/g) ?? []) o.onToken(part); }
       return Promise.resolve({ text, model, usage: usageOf(messages, text), finishReason: "stop" });
     },
