@@ -14,7 +14,7 @@
  * @module
  */
 import type { CodingItem } from "../schemas/coding.ts";
-import type { Trace } from "../schemas/trace.ts";
+import type { CallRecord, Trace } from "../schemas/trace.ts";
 import { emit, type EventSink } from "../schemas/events.ts";
 import type { Provider } from "../providers/types.ts";
 import { withCache } from "../providers/cache.ts";
@@ -471,14 +471,14 @@ export async function runBenchmark(
       : undefined;
     const n = arm.n ?? Math.max(1, matched?.studentCalls ?? 1);
     let calls = 0, tokens = 0;
-    const counted = withCallRecording(student, (c) => {
+    const count = (c: CallRecord) => {
       calls++;
       tokens += c.usage.inputTokens + c.usage.outputTokens;
-    }, { defaultRole: "student" });
-    const judged = withCallRecording(arm.judge === "asymmetric" ? judgeSide : student, (c) => {
-      calls++;
-      tokens += c.usage.inputTokens + c.usage.outputTokens;
-    }, { defaultRole: "judge" });
+    };
+    const counted = withCallRecording(student, count, { defaultRole: "student" });
+    const judged = withCallRecording(arm.judge === "asymmetric" ? judgeSide : student, count, {
+      defaultRole: "judge",
+    });
     let best: { text: string; score: number } | undefined;
     let first = "";
     let error: string | undefined;
