@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { displayBundle, inJupyter } from "../lib/ui/jupyter.ts";
+import { displayBundle, inJupyter, printLine } from "../lib/ui/jupyter.ts";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 
@@ -40,6 +40,8 @@ print(json.dumps([c.outputs for c in nb.cells]))
 interface Output {
   output_type: string;
   data?: Record<string, unknown>;
+  name?: string;
+  text?: string;
 }
 
 async function runNotebook(cells: string[]): Promise<Output[][]> {
@@ -73,6 +75,47 @@ async function runNotebook(cells: string[]): Promise<Output[][]> {
 Deno.test("outside the kernel displayBundle is a no-op that reports false", async () => {
   assert.equal(inJupyter(), false);
   assert.equal(await displayBundle({ "text/plain": "x" }), false);
+});
+
+Deno.test("outside the kernel printLine writes the line to stdout", async () => {
+  const lines: unknown[][] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => void lines.push(args);
+  try {
+    await printLine("3 of 10 traces became pairs");
+  } finally {
+    console.log = original;
+  }
+  assert.deepEqual(lines, [["3 of 10 traces became pairs"]]);
+});
+
+Deno.test({
+  name:
+    "in the Deno kernel, printLine output stays in order with displays, even as the last output",
+  ignore: python === undefined,
+  sanitizeResources: false,
+  async fn() {
+    const outputs = await runNotebook([
+      `import { displayBundle, printLine } from "./lib/ui/jupyter.ts";`,
+      [
+        `await printLine("first line");`,
+        `await displayBundle({ "text/plain": "between" });`,
+        "for (const i of [1, 2]) await printLine(`loop ${i}`);",
+      ].join("\n"),
+      `await printLine("the notebook's last output");`,
+    ]);
+    const summary = (cell: Output[]) =>
+      cell.filter((o) => o.output_type !== "execute_result").map((o) =>
+        o.output_type === "stream" ? `${o.name}:${o.text}` : String(o.data?.["text/plain"])
+      );
+    assert.deepEqual(summary(outputs[1]), [
+      "stdout:first line\n",
+      "between",
+      "stdout:loop 1\n",
+      "stdout:loop 2\n",
+    ]);
+    assert.deepEqual(summary(outputs[2]), ["stdout:the notebook's last output\n"]);
+  },
 });
 
 Deno.test({

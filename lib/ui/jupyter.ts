@@ -27,6 +27,7 @@ export {
   JUPYTER_DISPLAY,
   type MimeBundle,
   type NotebookView,
+  printLine,
 } from "./jupyter_kernel.ts";
 export {
   type ArmSummaryRow,

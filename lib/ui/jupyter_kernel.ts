@@ -40,6 +40,7 @@ interface JupyterApi {
     obj: unknown,
     options?: { raw?: boolean; update?: boolean; display_id?: string },
   ): Promise<void>;
+  broadcast(msgType: string, content: Record<string, unknown>): Promise<void>;
 }
 
 /**
@@ -121,5 +122,36 @@ export async function displayBundle(
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Prints text as one line of the current cell's standard output. In the Deno kernel the line is
+ * sent as a Jupyter `stream` message and awaited, so it reaches a saved notebook in order with
+ * the cell's displays; `console.log` is captured from the process's stdout instead and can arrive
+ * after the cell is reported done, which loses it when it is a notebook's last output. Outside the
+ * kernel this is `console.log`.
+ *
+ * @param text The text; a trailing newline is added.
+ * @returns Resolves once the kernel has sent the line (at once outside the kernel).
+ *
+ * @example Outside Jupyter the line goes to stdout
+ * ```ts
+ * import { printLine } from "./jupyter_kernel.ts";
+ * await printLine("3 of 10 traces became pairs");
+ * ```
+ */
+export async function printLine(text: string): Promise<void> {
+  const api = jupyterApi();
+  if (!api || typeof api.broadcast !== "function") {
+    console.log(text);
+    return;
+  }
+  try {
+    await api.broadcast("stream", { name: "stdout", text: `${text}\n` });
+    // As in displayBundle: one event-loop turn so the message is flushed before "idle".
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  } catch {
+    console.log(text);
   }
 }
