@@ -126,3 +126,37 @@ Deno.test("openai: bad arguments are rejected early, naming the value", () => {
     /invalid baseURL "not a url"/,
   );
 });
+
+Deno.test("openai: OpenAI's own API gets max_completion_tokens, other servers max_tokens", async () => {
+  const server = startProtocolServer({ handler: () => "ok" });
+  // The official host, with fetch pointed at the local server: the default follows the host.
+  const toLocal: typeof fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    return fetch(`${server.url}${url.pathname}${url.search}`, init);
+  };
+  try {
+    const msgs = [{ role: "user" as const, content: "hi" }];
+    const official = createOpenAIProvider("o3-mini", {
+      baseURL: "https://api.openai.com/v1",
+      apiKey: "sk-test",
+      fetch: toLocal,
+    });
+    await official.chat(msgs, { maxTokens: 64 });
+    await official.chat(msgs, { maxTokens: 65, onToken: () => {} });
+    const local = createOpenAIProvider("served", { baseURL: `${server.url}/v1` });
+    await local.chat(msgs, { maxTokens: 66 });
+    const forced = await createProvider("vllm:served", {
+      baseURL: `${server.url}/v1`,
+      retry: false,
+      openaiMaxTokensField: "max_completion_tokens",
+    });
+    await forced.chat(msgs, { maxTokens: 67 });
+    const bodies = server.chatRequests("openai").map((r) => r.body as Record<string, unknown>);
+    assert.deepEqual(
+      bodies.map((b) => [b.max_tokens, b.max_completion_tokens]),
+      [[undefined, 64], [undefined, 65], [66, undefined], [undefined, 67]],
+    );
+  } finally {
+    await server.close();
+  }
+});

@@ -35,7 +35,12 @@ export {
   type OllamaProviderOptions,
   resolveOllamaHost,
 } from "./ollama.ts";
-export { createOpenAIProvider, isStrictCompatible, type OpenAIProviderOptions } from "./openai.ts";
+export {
+  createOpenAIProvider,
+  isStrictCompatible,
+  maxTokensFieldFor,
+  type OpenAIProviderOptions,
+} from "./openai.ts";
 export {
   OPENAI_PRESETS,
   type OpenAIPreset,

@@ -27,13 +27,49 @@ export interface OpenAIProviderOptions {
    * @default undefined
    */
   strictJsonSchema?: boolean;
+  /**
+   * The request field that carries `maxTokens`. OpenAI's own API deprecated `max_tokens` and its
+   * reasoning models (o1, o3, gpt-5…) reject it, so `max_completion_tokens` is the default for
+   * `api.openai.com` and Azure OpenAI hosts; other servers (vLLM, llama.cpp, Kimi, OpenRouter)
+   * get `max_tokens`, which they all accept.
+   * @default by host, see above
+   */
+  maxTokensField?: "max_tokens" | "max_completion_tokens";
   /** `fetch` implementation. @default globalThis.fetch */
   fetch?: typeof fetch;
 }
 
 /**
+ * The request field for the token limit that a base URL's server expects: `max_completion_tokens`
+ * for OpenAI's own API (`api.openai.com`) and Azure OpenAI (`*.openai.azure.com`), else
+ * `max_tokens`.
+ *
+ * @param baseURL The provider's base URL.
+ * @returns The field name.
+ *
+ * @example
+ * ```ts
+ * import { maxTokensFieldFor } from "./openai.ts";
+ * if (maxTokensFieldFor("https://api.openai.com/v1") !== "max_completion_tokens") throw new Error();
+ * if (maxTokensFieldFor("http://127.0.0.1:8000/v1") !== "max_tokens") throw new Error();
+ * ```
+ */
+export function maxTokensFieldFor(baseURL: string): "max_tokens" | "max_completion_tokens" {
+  let host: string;
+  try {
+    host = new URL(baseURL).hostname.toLowerCase();
+  } catch {
+    return "max_tokens";
+  }
+  return host === "api.openai.com" || host.endsWith(".openai.azure.com")
+    ? "max_completion_tokens"
+    : "max_tokens";
+}
+
+/**
  * Creates a provider for an OpenAI-compatible chat completions endpoint. Sends `temperature`, `seed`,
- * `max_tokens`, and structured output as `response_format: { type: "json_schema", json_schema: { name,
+ * the token limit (`max_completion_tokens` to OpenAI's own API, `max_tokens` elsewhere: see
+ * {@linkcode OpenAIProviderOptions.maxTokensField}), and structured output as `response_format: { type: "json_schema", json_schema: { name,
  * schema, strict } }`; streams with `stream_options: { include_usage: true }` when `onToken` is
  * given. The client's own retries are off (`maxRetries: 0`) — wrap with `withRetry`. Failures are
  * {@linkcode ProviderError}s: `APIError` statuses by class (with `Retry-After`),
@@ -64,6 +100,7 @@ export function createOpenAIProvider(model: string, options: OpenAIProviderOptio
   } catch {
     throw new TypeError(`createOpenAIProvider: invalid baseURL "${baseURL}"`);
   }
+  const maxTokensField = options.maxTokensField ?? maxTokensFieldFor(baseURL);
   const client = new OpenAI({
     apiKey: options.apiKey ?? "not-needed",
     baseURL,
@@ -93,7 +130,7 @@ export function createOpenAIProvider(model: string, options: OpenAIProviderOptio
         messages: messages.map((m) => ({ role: m.role, content: m.content })),
         temperature: chatOptions.temperature,
         seed: chatOptions.seed,
-        max_tokens: chatOptions.maxTokens,
+        [maxTokensField]: chatOptions.maxTokens,
         response_format: schema
           ? {
             type: "json_schema" as const,

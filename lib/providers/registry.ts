@@ -93,6 +93,11 @@ export interface CreateProviderOptions {
   scripted?: ScriptedProviderOptions;
   /** Anthropic `max_tokens` when a call sets none. @default 1024 */
   anthropicMaxTokens?: number;
+  /**
+   * Token-limit field for OpenAI-compatible specs.
+   * @default by host: `max_completion_tokens` for OpenAI's own API and Azure, else `max_tokens`
+   */
+  openaiMaxTokensField?: "max_tokens" | "max_completion_tokens";
   /** Options for the embedded `llamacpp` provider (the model comes from the spec). @default {} */
   llamacpp?: Omit<LlamaCppProviderOptions, "model" | "env">;
 }
@@ -210,7 +215,13 @@ async function createBaseProvider(spec: string, options: CreateProviderOptions):
         apiKey: options.apiKey,
         baseURL: options.baseURL,
       });
-      return createOpenAIProvider(model, { name: kind, baseURL, apiKey, fetch: options.fetch });
+      return createOpenAIProvider(model, {
+        name: kind,
+        baseURL,
+        apiKey,
+        fetch: options.fetch,
+        maxTokensField: options.openaiMaxTokensField,
+      });
     }
   }
 }
