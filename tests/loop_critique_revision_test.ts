@@ -296,6 +296,23 @@ Deno.test("streaming emits token events that add up to each role's text", async 
   ]);
 });
 
+Deno.test("a re-asked structured answer is streamed after a token restart event", async () => {
+  const provider = createScriptedProvider({
+    byRole: {
+      student: ["3.14159"],
+      judge: ["the answer looks fine to me", verdict("compliant", 0.9)],
+    },
+  });
+  const { events } = await run({ provider, stream: true });
+  const judge = events.filter((e) => e.type === "token" && e.role === "judge" && e.round === 0);
+  const restart = judge.findIndex((e) => e.type === "token" && e.restart === true);
+  assert.ok(restart > 0, JSON.stringify(judge));
+  const text = (from: number, to?: number) =>
+    judge.slice(from, to).map((e) => (e.type === "token" ? e.text : "")).join("");
+  assert.equal(text(0, restart), "the answer looks fine to me");
+  assert.equal(text(restart + 1), verdict("compliant", 0.9));
+});
+
 Deno.test("the teacher's advice reaches the student and is stored on the critiqued candidate", async () => {
   const provider = createScriptedProvider({
     byRole: {

@@ -220,6 +220,27 @@ export function providerContract(
     );
   }
 
+  test(
+    "a stream cut midway is retried: the restart drops its tokens, the answer streams whole",
+    async (server, p) => {
+      server.fault("truncate");
+      const seen: string[] = [];
+      const r = withRetry(p, { sleep: () => Promise.resolve() });
+      const res = await r.chat(CONTRACT_MESSAGES, {
+        ...call,
+        onToken: (t) => seen.push(t),
+        onStreamRestart: () => seen.push("<restart>"),
+      });
+      assert.equal(res.text, CONTRACT_ANSWER);
+      const restart = seen.indexOf("<restart>");
+      assert.ok(restart > 0, `the cut attempt streamed first: ${JSON.stringify(seen)}`);
+      assert.equal(seen.lastIndexOf("<restart>"), restart, "one restart");
+      assert.ok(CONTRACT_ANSWER.startsWith(seen.slice(0, restart).join("")));
+      assert.equal(seen.slice(restart + 1).join(""), CONTRACT_ANSWER);
+      assert.equal(server.chatRequests(wire).length, 2);
+    },
+  );
+
   test("a 500 that persists ends as a server error after maxAttempts", async (server, p) => {
     server.fault("server_error", { times: 10 });
     const r = withRetry(p, { sleep: () => Promise.resolve(), maxAttempts: 3 });

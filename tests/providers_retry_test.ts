@@ -148,3 +148,51 @@ Deno.test("retry: non-provider exceptions pass through unchanged and bad options
     /baseDelayMs must be a non-negative number, got -1/,
   );
 });
+
+Deno.test("retry: a failed stream's restart is signalled and a timed-out attempt's late tokens are muted", async () => {
+  const seen: string[] = [];
+  let calls = 0;
+  let lateToken: (() => void) | undefined;
+  const p: Provider = {
+    name: "fake",
+    model: "m",
+    chat(_m, options: ChatOptions = {}) {
+      calls++;
+      if (calls === 1) {
+        options.onToken?.("Two pl");
+        return Promise.reject(new ProviderError("fake", "bad_response", "stream cut"));
+      }
+      if (calls === 2) {
+        // Streams, then hangs past the timeout and keeps talking afterwards.
+        options.onToken?.("Tw");
+        lateToken = () => options.onToken?.("LATE");
+        return new Promise(() => {});
+      }
+      if (calls === 3) {
+        // Fails before streaming anything: no restart for the next attempt.
+        return Promise.reject(new ProviderError("fake", "server", "500"));
+      }
+      lateToken?.();
+      options.onToken?.("Two plus ");
+      lateToken?.();
+      options.onToken?.("two");
+      return Promise.resolve({ ...ok, text: "Two plus two" });
+    },
+  };
+  const res = await withRetry(p, { sleep: noSleep, timeoutMs: 30 }).chat(msgs, {
+    onToken: (t) => seen.push(t),
+    onStreamRestart: () => seen.push("<restart>"),
+  });
+  assert.equal(res.text, "Two plus two");
+  assert.equal(calls, 4);
+  assert.deepEqual(seen, ["Two pl", "<restart>", "Tw", "<restart>", "Two plus ", "two"]);
+});
+
+Deno.test("retry: without streaming no restart is signalled", async () => {
+  const restarts: number[] = [];
+  const res = await withRetry(failing(["server"]), { sleep: noSleep }).chat(msgs, {
+    onStreamRestart: () => restarts.push(1),
+  });
+  assert.equal(res.text, "ok");
+  assert.deepEqual(restarts, []);
+});

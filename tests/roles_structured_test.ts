@@ -57,6 +57,21 @@ Deno.test("an invalid answer triggers one re-ask that shows the error, and the f
   assert.ok(r.response.usage.outputTokens > firstTokens, "usage covers both attempts");
 });
 
+Deno.test("a streamed invalid answer is followed by a stream restart before the re-ask streams", async () => {
+  const p = createScriptedProvider({
+    respond: (messages) => messages.length === 1 ? "not json at all" : verdictJson,
+  });
+  const seen: string[] = [];
+  const r = await generateStructured(p, ask, VerdictSchema, {
+    onToken: (t) => seen.push(t),
+    onStreamRestart: () => seen.push("<restart>"),
+  });
+  assert.ok(r.ok);
+  const restart = seen.indexOf("<restart>");
+  assert.equal(seen.slice(0, restart).join(""), "not json at all");
+  assert.equal(seen.slice(restart + 1).join(""), verdictJson);
+});
+
 Deno.test("two bad answers give a typed failure and one parse-failure callback, never a throw", async () => {
   const p = createScriptedProvider({ respond: () => "I refuse to answer in JSON." });
   const failures: string[] = [];

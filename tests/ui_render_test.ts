@@ -120,6 +120,19 @@ Deno.test("the dashboard shows role panels, the scoreboard, progress and token c
   assert.match(frame, /! provider down/);
 });
 
+Deno.test("a token restart replaces the role's streamed text instead of appending to it", () => {
+  const state = createDashboardState("t", 0);
+  const base = { t: 0, itemId: "q1", role: "student", round: 0 };
+  reduceDashboard(state, { type: "item_start", t: 0, itemId: "q1", prompt: "p" });
+  reduceDashboard(state, { ...base, type: "role_start" });
+  reduceDashboard(state, { ...base, type: "token", text: "Two pl" });
+  assert.equal(state.panels.student, "Two pl");
+  reduceDashboard(state, { ...base, type: "token", text: "", restart: true });
+  reduceDashboard(state, { ...base, type: "token", text: "Two plus " });
+  reduceDashboard(state, { ...base, type: "token", text: "two" });
+  assert.equal(state.panels.student, "Two plus two");
+});
+
 Deno.test("dashboard frames never exceed the terminal width, coloured or not, over random event streams", () => {
   const rng = createRng(7);
   const events = sampleEvents();

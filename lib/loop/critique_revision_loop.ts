@@ -215,6 +215,9 @@ export async function critiqueRevisionLoop(item: Item, config: LoopConfig): Prom
     onToken: config.stream
       ? (text) => send({ type: "token", itemId, role, round, text })
       : undefined,
+    onStreamRestart: config.stream
+      ? () => send({ type: "token", itemId, role, round, text: "", restart: true })
+      : undefined,
     onParseFailure: (message) => {
       parseFailures++;
       send({ type: "parse_failure", itemId, role, round, message });

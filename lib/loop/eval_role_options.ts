@@ -84,6 +84,17 @@ export function evalRoleOptions(
       onToken: options.stream && context.onEvent
         ? (text) => emit(context.onEvent, { type: "token", itemId: item.id, role, round, text })
         : undefined,
+      onStreamRestart: options.stream && context.onEvent
+        ? () =>
+          emit(context.onEvent, {
+            type: "token",
+            itemId: item.id,
+            role,
+            round,
+            text: "",
+            restart: true,
+          })
+        : undefined,
       onParseFailure: (message) => {
         parseFailures++;
         emit(context.onEvent, { type: "parse_failure", itemId: item.id, role, round, message });

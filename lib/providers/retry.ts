@@ -110,8 +110,10 @@ export function backoffDelay(
  * `timeout` even if the inner provider ignores signals. Retryable failures (429, 5xx, connection,
  * timeout, garbled response — see `ProviderError.retryable`) are retried up to `maxAttempts`, waiting
  * the server's `Retry-After` or an exponential backoff with full jitter. Non-retryable failures, the
- * caller's abort and non-provider exceptions are thrown at once. Note: a streamed attempt that fails
- * midway has already sent its tokens; the retry streams again from the start.
+ * caller's abort and non-provider exceptions are thrown at once. Streaming: only the current
+ * attempt's deltas reach `onToken` (a timed-out attempt that keeps talking is muted), and when a
+ * failed attempt had already streamed, `onStreamRestart` is called before the retry streams the
+ * answer again from its beginning.
  *
  * @param provider The provider to wrap.
  * @param options Attempts, delays, timeout, random source, sleep and retry callback.
@@ -153,17 +155,29 @@ export function withRetry(provider: Provider, options: RetryOptions = {}): Provi
     model: provider.model,
     async chat(messages: Message[], chatOptions: ChatOptions = {}): Promise<ChatResponse> {
       const timeoutMs = chatOptions.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const onToken = chatOptions.onToken;
+      let current = 0; // the attempt whose deltas are forwarded
+      let streamed = false; // whether the current attempt has forwarded any
       for (let attempt = 1;; attempt++) {
         const call = createCallSignal(chatOptions.signal, timeoutMs);
         const early = call.error(provider.name);
         if (early) throw early;
+        if (streamed) chatOptions.onStreamRestart?.();
+        current = attempt;
+        streamed = false;
+        const attemptOptions: ChatOptions = { ...chatOptions, signal: call.signal, timeoutMs };
+        if (onToken) {
+          attemptOptions.onToken = (delta) => {
+            if (current !== attempt) return;
+            streamed = true;
+            onToken(delta);
+          };
+        }
         let error: ProviderError;
         try {
-          return await raceSignal(
-            provider.chat(messages, { ...chatOptions, signal: call.signal, timeoutMs }),
-            call.signal,
-          );
+          return await raceSignal(provider.chat(messages, attemptOptions), call.signal);
         } catch (thrown) {
+          current = 0;
           const why = call.error(provider.name, thrown);
           if (why) error = why;
           else if (thrown instanceof ProviderError) error = thrown;

@@ -14,12 +14,12 @@ export type ScriptRule = (
   options: ChatOptions,
 ) => string | undefined | Promise<string | undefined>;
 
-/** One call the scripted provider received (transport fields `signal` and `onToken` dropped). */
+/** One call the scripted provider received (transport callbacks and the signal dropped). */
 export interface ScriptedCall {
   /** The messages sent. */
   messages: Message[];
-  /** The options sent, without `signal` and `onToken`. */
-  options: Omit<ChatOptions, "signal" | "onToken">;
+  /** The options sent, without `signal`, `onToken` and `onStreamRestart`. */
+  options: Omit<ChatOptions, "signal" | "onToken" | "onStreamRestart">;
   /** The answer given. */
   text: string;
 }
@@ -237,7 +237,7 @@ export function createScriptedProvider(options: ScriptedProviderOptions = {}): S
           chatOptions.onToken(chunk);
         }
       }
-      const { signal: _s, onToken: _t, ...recorded } = chatOptions;
+      const { signal: _s, onToken: _t, onStreamRestart: _r, ...recorded } = chatOptions;
       calls.push({ messages: structuredClone(messages), options: structuredClone(recorded), text });
       return {
         text,

@@ -13,6 +13,11 @@ export interface ChatOptions extends ChatParams {
   timeoutMs?: number;
   /** When given, the provider streams and calls this with each text delta. */
   onToken?: (delta: string) => void;
+  /**
+   * Called when a retry discards tokens a failed attempt already streamed: the deltas that follow
+   * start the answer again from its beginning (see `withRetry`).
+   */
+  onStreamRestart?: () => void;
   /** Item id, used by providers that answer per item (`answers:`, `scripted`). */
   itemId?: string;
   /** Role name, used by providers that answer per role (`scripted`) and by call records. */

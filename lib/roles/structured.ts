@@ -242,6 +242,8 @@ export async function generateStructured<T>(
         JSON.stringify(jsonSchema),
     },
   ];
+  // The re-asked answer replaces the streamed one.
+  if (chatOptions.onToken && first.text !== "") chatOptions.onStreamRestart?.();
   const second = await provider.chat(reask, { ...chatOptions, jsonSchema });
   const response: ChatResponse = {
     ...second,

@@ -54,6 +54,7 @@ export const EventSchema = z.discriminatedUnion("type", [
     role: z.string(),
     round: z.number().int(),
     text: z.string(),
+    restart: z.boolean().optional(),
   }),
   z.object({
     ...base,
@@ -128,7 +129,15 @@ export type Event =
     usage?: Usage;
     ms?: number;
   }
-  | EventBase & { type: "token"; role: string; round: number; text: string }
+  | EventBase & {
+    type: "token";
+    role: string;
+    round: number;
+    /** A streamed delta. */
+    text: string;
+    /** A retried call starts over: drop what this role streamed so far in this round. */
+    restart?: boolean;
+  }
   | EventBase & { type: "critique"; round: number; critiques: Critique[] }
   | EventBase & { type: "revision"; round: number; text: string }
   | EventBase & { type: "verdict"; round: number; verdict: Verdict }

@@ -128,9 +128,8 @@ export function reduceDashboard(state: DashboardState, event: Event): DashboardS
       break;
     case "token":
       if (event.itemId && event.itemId !== state.itemId) break;
-      state.panels[event.role] = ((state.panels[event.role] ?? "") + event.text).slice(
-        -MAX_PANEL_TEXT,
-      );
+      state.panels[event.role] = ((event.restart ? "" : state.panels[event.role] ?? "") +
+        event.text).slice(-MAX_PANEL_TEXT);
       break;
     case "role_end":
       if (event.usage) {
