@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { armSummaryTable, htmlTable } from "../lib/ui/jupyter.ts";
+import { displayWidth } from "../lib/ui/ansi.ts";
 
 Deno.test("htmlTable escapes every header and cell", () => {
   const view = htmlTable([{
@@ -82,4 +83,15 @@ Deno.test("armSummaryTable names the bad field of a bad row", () => {
     () => armSummaryTable([{ arm: "a", delta: 0, lo: 1, hi: 0 }]),
     /armSummaryTable: rows\[0\]\.lo: lo must be <= hi/,
   );
+});
+
+Deno.test("the text/plain table aligns columns by display width (wide characters take two)", () => {
+  const view = htmlTable([{ name: "漢字", n: 1 }, { name: "ab", n: 22 }]);
+  const lines = String(view.bundle["text/plain"]).split("\n");
+  // Every row's second column starts at the same terminal column.
+  const starts = lines.filter((l) => !l.startsWith("-")).map((l) => {
+    const cut = l.search(/ {2}\S+$/);
+    return displayWidth(l.slice(0, cut));
+  });
+  assert.equal(new Set(starts).size, 1, JSON.stringify(lines));
 });

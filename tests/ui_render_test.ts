@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { formatPlainEvent } from "../lib/ui/plain.ts";
 import { createDashboardState, reduceDashboard, renderDashboard } from "../lib/ui/dashboard.ts";
 import { createTerminalSink, resolveUiMode } from "../lib/ui/terminal.ts";
-import { colorEnabled, stripAnsi } from "../lib/ui/ansi.ts";
+import {
+  colorEnabled,
+  displayWidth,
+  padEndToWidth,
+  sliceToWidth,
+  stripAnsi,
+} from "../lib/ui/ansi.ts";
 import { type Event, EventSchema } from "../lib/schemas/events.ts";
 import { createRng } from "../lib/util/prng.ts";
 
@@ -133,6 +139,20 @@ Deno.test("a token restart replaces the role's streamed text instead of appendin
   assert.equal(state.panels.student, "Two plus two");
 });
 
+/** Words of one, two-column and zero-width characters (CJK, emoji, combining accents). */
+const WORDS = ["word", "漢字", "日本語のテキスト", "🙂👍", "e\u0301te\u0301", "x", "가나다"];
+
+Deno.test("display width counts wide characters twice and marks not at all", () => {
+  assert.equal(displayWidth("abc"), 3);
+  assert.equal(displayWidth("漢字"), 4);
+  assert.equal(displayWidth("🙂"), 2);
+  assert.equal(displayWidth("e\u0301"), 1);
+  assert.equal(displayWidth("\x1b[31m가\x1b[39m"), 2);
+  assert.equal(sliceToWidth("漢字", 3), "漢");
+  assert.equal(sliceToWidth("e\u0301x", 1), "e\u0301");
+  assert.equal(padEndToWidth("漢", 3), "漢 ");
+});
+
 Deno.test("dashboard frames never exceed the terminal width, coloured or not, over random event streams", () => {
   const rng = createRng(7);
   const events = sampleEvents();
@@ -141,13 +161,14 @@ Deno.test("dashboard frames never exceed the terminal width, coloured or not, ov
     const state = createDashboardState("t".repeat(rng.int(300)), 0);
     for (let i = 0; i < 40; i++) {
       const e = structuredClone(events[rng.int(events.length)]);
-      if (e.type === "token" || e.type === "role_end") e.text = "word ".repeat(rng.int(200));
-      if (rng.next() < 0.3) e.itemId = `item-${"x".repeat(rng.int(40))}`;
+      const word = WORDS[rng.int(WORDS.length)];
+      if (e.type === "token" || e.type === "role_end") e.text = `${word} `.repeat(rng.int(200));
+      if (rng.next() < 0.3) e.itemId = `item-${word.repeat(rng.int(40))}`;
       reduceDashboard(state, e);
     }
     for (const color of [false, true]) {
       for (const line of renderDashboard(state, { width, color }).split("\n")) {
-        assert.ok(stripAnsi(line).length <= width, `width ${width}: ${JSON.stringify(line)}`);
+        assert.ok(displayWidth(line) <= width, `width ${width}: ${JSON.stringify(line)}`);
       }
     }
   }

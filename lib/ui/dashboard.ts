@@ -6,7 +6,7 @@
  * @module
  */
 import type { Event } from "../schemas/events.ts";
-import { createStyles } from "./ansi.ts";
+import { createStyles, displayWidth, padEndToWidth, sliceToWidth } from "./ansi.ts";
 import { oneLine } from "./plain.ts";
 
 /** The roles shown as panels, in order. */
@@ -182,16 +182,17 @@ export interface RenderOptions {
 }
 
 function fit(text: string, width: number): string {
-  return text.length > width ? text.slice(0, Math.max(0, width - 1)) + "…" : text;
+  return displayWidth(text) > width ? sliceToWidth(text, Math.max(0, width - 1)) + "…" : text;
 }
 
 /** Word-wraps text to `width` (breaking inside a word only when it has no space in the second half). */
 function wrapLines(text: string, width: number, lines: number): string[] {
   let rest = oneLine(text, 100_000);
   const out: string[] = [];
-  while (rest.length > width) {
-    let cut = rest.lastIndexOf(" ", width);
-    if (cut < width / 2) cut = width;
+  while (displayWidth(rest) > width) {
+    const fits = sliceToWidth(rest, width);
+    let cut = fits.lastIndexOf(" ");
+    if (cut < fits.length / 2) cut = Math.max(1, fits.length);
     out.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
   }
@@ -234,7 +235,7 @@ export function renderDashboard(state: DashboardState, options: RenderOptions = 
   for (const role of DASHBOARD_ROLES) {
     const text = state.panels[role];
     if (text === undefined) continue;
-    push(`┌ ${role} ${"─".repeat(Math.max(0, width - role.length - 3))}`, st.cyan);
+    push(`┌ ${role} ${"─".repeat(Math.max(0, width - displayWidth(role) - 3))}`, st.cyan);
     const body = wrapLines(text, width - 2, panelLines);
     for (const line of body.length ? body : [""]) push(`│ ${line}`);
   }
@@ -242,9 +243,9 @@ export function renderDashboard(state: DashboardState, options: RenderOptions = 
   if (!state.scoreboard.length) push("  (no ratchet decisions yet)", st.dim);
   for (const row of state.scoreboard) {
     const mark = row.decision === "keep" ? st.green("keep  ") : st.yellow("revert");
-    const text = `  ${fit(row.itemId, 14).padEnd(14)} r${row.round} ${row.score.toFixed(2)} best ${
-      row.best.toFixed(2)
-    } `;
+    const text = `  ${padEndToWidth(fit(row.itemId, 14), 14)} r${row.round} ${
+      row.score.toFixed(2)
+    } best ${row.best.toFixed(2)} `;
     lines.push(fit(text, width - 6) + mark);
   }
   const elapsed = state.now - state.startedAt;

@@ -9,6 +9,7 @@ import type { Equals, Schema } from "../schemas/schema.ts";
 import { escapeHtml, formatValue } from "./jupyter_html.ts";
 import { type ForestRow, forestRowFields } from "../plot/forest_plot.ts";
 import { asDisplayable, type NotebookView } from "./jupyter_kernel.ts";
+import { displayWidth, padEndToWidth } from "./ansi.ts";
 
 /** One column of {@linkcode htmlTable}: a record key, its header and number digits. */
 export interface TableColumn {
@@ -36,8 +37,11 @@ export interface HtmlTableOptions {
 }
 
 function plainTable(header: string[], body: string[][], caption?: string): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((s, c) => s.padEnd(widths[c])).join("  ").trimEnd();
+  const widths = header.map((h, c) =>
+    Math.max(displayWidth(h), ...body.map((r) => displayWidth(r[c])))
+  );
+  const line = (cells: string[]) =>
+    cells.map((s, c) => padEndToWidth(s, widths[c])).join("  ").trimEnd();
   const rule = widths.map((w) => "-".repeat(w)).join("  ");
   return [...(caption ? [caption] : []), line(header), rule, ...body.map(line)].join("\n");
 }
