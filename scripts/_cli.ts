@@ -6,6 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { InputError } from "../lib/util/jsonl.ts";
+import { levenshtein } from "../lib/export/edit_distance.ts";
 import { ProviderError } from "../lib/providers/types.ts";
 import { writeStderr } from "../lib/ui/stdout.ts";
 
@@ -56,8 +57,25 @@ export function parseFlags<T extends FlagSpec>(
       positionals,
     };
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(usageMessage(error as Error & { code?: string }, options));
   }
+}
+
+/** parseArgs' message, shortened for an unknown flag and given the closest known flag. */
+function usageMessage(error: Error & { code?: string }, options: FlagSpec): string {
+  const unknown = error.message.match(/^Unknown option '([^']+)'/)?.[1];
+  if (error.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION" || unknown === undefined) {
+    return error.message;
+  }
+  const bare = unknown.replace(/^-+/, "").split("=")[0];
+  const known = Object.keys(options);
+  const close = known
+    .map((name) => ({ name, d: levenshtein(bare, name, { maxDistance: 3 }) }))
+    .filter(({ name, d }) => d <= Math.min(3, Math.floor(name.length / 3)))
+    .sort((a, b) => a.d - b.d);
+  const prefixed = known.filter((name) => bare.length >= 3 && name.startsWith(bare));
+  const near = close[0]?.name ?? (prefixed.length === 1 ? prefixed[0] : undefined);
+  return `unknown option ${unknown}${near ? ` (did you mean --${near}?)` : ""}`;
 }
 
 /**
@@ -171,7 +189,9 @@ export async function runCommand(body: (signal: AbortSignal) => Promise<number>)
     if (controller.signal.aborted) code = EXIT.interrupted;
   } catch (error) {
     code = exitCodeFor(error, controller.signal);
-    warn(`error: ${(error as Error).message ?? String(error)}`);
+    const message = (error as Error).message ?? String(error);
+    const help = error instanceof UsageError && !message.includes("--help") ? " (see --help)" : "";
+    warn(`error: ${message}${help}`);
   }
   Deno.exit(code);
 }

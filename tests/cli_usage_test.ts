@@ -57,6 +57,11 @@ Deno.test("bad usage and bad input exit 2 with a message naming the flag, file, 
     },
     { args: ["frobnicate"], expect: [/unknown command "frobnicate"/] },
     { args: ["bench", "--bogus"], expect: [/--bogus/, /cai bench --help/] },
+    {
+      args: ["bench", "--seed", "3"],
+      expect: [/unknown option --seed \(did you mean --seeds\?\)/],
+    },
+    { args: ["run", "--promt", "hi"], expect: [/did you mean --prompt\?/] },
     { args: ["providers", "--timeout", "0"], expect: [/--timeout/] },
     { args: ["demo", "--offline", "--provider", "scripted"], expect: [/exclude each other/] },
   ];
