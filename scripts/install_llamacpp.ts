@@ -13,8 +13,14 @@
  * bridge (`*.deno-bridge.mjs`) that `require`s it. Then it checks that the engine loads (and, when
  * given `--model`, that it generates), and writes the marker file the provider looks for.
  *
+ * Where `scripts/llamacpp/<platform>/package-lock.json` is committed (linux-x64), the install is
+ * `npm ci` from it: every package of the engine pinned by version and integrity hash, recorded in
+ * the marker as `lockSha256`. Elsewhere npm resolves the dependencies at install time (said on
+ * the console); `--update-lock` writes the lockfile for the current platform.
+ *
  * Usage:
  *   deno run -A scripts/install_llamacpp.ts [--dir DIR] [--force] [--no-verify] [--model FILE.gguf]
+ *   deno run -A scripts/install_llamacpp.ts --update-lock
  *
  * Needs `npm` and `node` >= 20.6 on PATH, and the npm registry.
  *
@@ -22,7 +28,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   LLAMACPP_ENGINE_MARKER,
   LLAMACPP_ENGINE_VERSION,
@@ -142,20 +148,23 @@ interface Args {
   dir: string;
   force: boolean;
   verify: boolean;
+  updateLock: boolean;
   model?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { dir: llamaCppEngineDir(), force: false, verify: true };
+  const args: Args = { dir: llamaCppEngineDir(), force: false, verify: true, updateLock: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--dir") args.dir = llamaCppEngineDir({ engineDir: argv[++i] });
     else if (arg === "--force") args.force = true;
     else if (arg === "--no-verify") args.verify = false;
+    else if (arg === "--update-lock") args.updateLock = true;
     else if (arg === "--model") args.model = argv[++i];
     else if (arg === "--help" || arg === "-h") {
       console.log(
-        "usage: deno run -A scripts/install_llamacpp.ts [--dir DIR] [--force] [--no-verify] [--model FILE.gguf]",
+        "usage: deno run -A scripts/install_llamacpp.ts [--dir DIR] [--force] [--no-verify] [--model FILE.gguf]\n" +
+          "       deno run -A scripts/install_llamacpp.ts --update-lock   # re-pin scripts/llamacpp/<platform>/",
       );
       Deno.exit(0);
     } else throw new Error(`unknown argument ${JSON.stringify(arg)} (see --help)`);
@@ -222,12 +231,60 @@ async function verify(dir: string, model: string | undefined): Promise<string> {
   return detail;
 }
 
+/** The committed lockfiles: `scripts/llamacpp/<platform>/{package.json,package-lock.json}`. */
+const LOCK_ROOT = fileURLToPath(new URL("./llamacpp/", import.meta.url));
+
+/** The directory holding this platform's package.json and package-lock.json, if committed. */
+function lockDir(platform: string): string | undefined {
+  const dir = join(LOCK_ROOT, platform);
+  return existsSync(join(dir, "package-lock.json")) && existsSync(join(dir, "package.json"))
+    ? dir
+    : undefined;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Writes (or refreshes) this platform's package.json and package-lock.json; installs nothing. */
+async function updateLock(platform: string): Promise<void> {
+  const dir = join(LOCK_ROOT, platform);
+  await Deno.mkdir(dir, { recursive: true });
+  const manifest = {
+    name: "autoconstitution-llamacpp-engine",
+    private: true,
+    description:
+      "autoconstitution's opt-in llama.cpp engine (installed by scripts/install_llamacpp.ts with npm ci)",
+    dependencies: Object.fromEntries(
+      [
+        [`@node-llama-cpp/${platform}`, LLAMACPP_ENGINE_VERSION],
+        ES_MODULE_LEXER.split(/(?<=.)@/),
+        ["node-llama-cpp", LLAMACPP_ENGINE_VERSION],
+      ],
+    ),
+  };
+  await Deno.writeTextFile(join(dir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+  await run("npm", [
+    "install",
+    "--package-lock-only",
+    "--ignore-scripts",
+    "--no-audit",
+    "--no-fund",
+    "--loglevel=error",
+  ], dir);
+  console.log(
+    `wrote ${dir}/package-lock.json (sha256 ${await sha256File(join(dir, "package-lock.json"))})`,
+  );
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(Deno.args);
   const platform = llamaCppPlatformPackage(Deno.build.os, Deno.build.arch);
   if (!platform) {
     throw new Error(`no node-llama-cpp binary for ${Deno.build.os}/${Deno.build.arch}`);
   }
+  if (args.updateLock) return await updateLock(platform);
   const markerPath = join(args.dir, LLAMACPP_ENGINE_MARKER);
   if (existsSync(markerPath) && !args.force) {
     console.log(`node-llama-cpp is already installed in ${args.dir} (use --force to reinstall)`);
@@ -242,31 +299,51 @@ async function main(): Promise<void> {
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
   await Deno.mkdir(tmp, { recursive: true });
   try {
-    await Deno.writeTextFile(
-      join(tmp, "package.json"),
-      JSON.stringify({ private: true, description: "autoconstitution llama.cpp engine" }, null, 2),
-    );
     const packages = [
       `node-llama-cpp@${LLAMACPP_ENGINE_VERSION}`,
       `@node-llama-cpp/${platform}@${LLAMACPP_ENGINE_VERSION}`,
       ES_MODULE_LEXER,
     ];
-    console.log(`installing ${packages.join(" ")} into ${args.dir} …`);
+    const quiet = ["--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"];
+    const lock = lockDir(platform);
     const started = performance.now();
-    await run("npm", [
-      "install",
-      "--prefix",
-      tmp,
-      "--omit=optional",
-      "--omit=dev",
-      "--ignore-scripts",
-      "--no-audit",
-      "--no-fund",
-      "--no-package-lock",
-      "--loglevel=error",
-      ...packages,
-    ], tmp);
-    console.log(`npm install done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    let lockSha256: string | undefined;
+    if (lock) {
+      // Every package pinned by version and integrity hash: the same tree on every machine.
+      for (const name of ["package.json", "package-lock.json"]) {
+        await Deno.copyFile(join(lock, name), join(tmp, name));
+      }
+      lockSha256 = await sha256File(join(lock, "package-lock.json"));
+      console.log(
+        `installing ${packages.join(" ")} from ${lock}/package-lock.json into ${args.dir} …`,
+      );
+      await run("npm", ["ci", "--omit=optional", "--omit=dev", ...quiet], tmp);
+    } else {
+      console.log(
+        `no lockfile for ${platform} in scripts/llamacpp/: node-llama-cpp's own dependencies are ` +
+          `resolved by npm now (run with --update-lock on this platform to pin them)`,
+      );
+      await Deno.writeTextFile(
+        join(tmp, "package.json"),
+        JSON.stringify(
+          { private: true, description: "autoconstitution llama.cpp engine" },
+          null,
+          2,
+        ),
+      );
+      console.log(`installing ${packages.join(" ")} into ${args.dir} …`);
+      await run("npm", [
+        "install",
+        "--prefix",
+        tmp,
+        "--omit=optional",
+        "--omit=dev",
+        "--no-package-lock",
+        ...quiet,
+        ...packages,
+      ], tmp);
+    }
+    console.log(`npm done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     const script = join(tmp, "rewrite-for-deno.mjs");
     await Deno.writeTextFile(script, REWRITE_SCRIPT);
@@ -293,6 +370,7 @@ async function main(): Promise<void> {
       platform,
       entry: "node_modules/node-llama-cpp/dist/index.js",
       installedAt: new Date().toISOString(),
+      ...(lockSha256 ? { lockSha256 } : {}),
     };
     await writeJsonAtomic(markerPath, marker);
     const mb = (await directoryBytes(args.dir)) / 1e6;

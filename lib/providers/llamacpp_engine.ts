@@ -31,6 +31,8 @@ export interface LlamaCppEngineMarker {
   entry: string;
   /** ISO time of the install. */
   installedAt: string;
+  /** SHA-256 of the committed `package-lock.json` the install used (absent: resolved by npm). */
+  lockSha256?: string;
 }
 
 /**
@@ -48,6 +50,7 @@ export const LlamaCppEngineMarkerSchema: Schema<LlamaCppEngineMarker> = z.object
   platform: z.string(),
   entry: z.string(),
   installedAt: z.string(),
+  lockSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 
 /**
