@@ -15,6 +15,8 @@ import { createSimulatedProvider } from "../lib/bench/simulate.ts";
 import { renderReport } from "../lib/bench/report.ts";
 import { writeBenchmarkPlots } from "../lib/bench/write_plots.ts";
 import { ItemResultSchema } from "../lib/bench/records.ts";
+import { auditBenchmarkRun } from "../lib/bench/audit_run.ts";
+import type { Item } from "../lib/schemas/item.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
 import { loadConstitution } from "../lib/constitution/load_constitution.ts";
@@ -27,6 +29,7 @@ import { resolveProviderSpec } from "./cai_resolve.ts";
 export const BENCH_HELP = `usage: deno task bench [options]
        deno task bench merge --out DIR SHARD_DIR...
        deno task bench power [--items 12,24,48] [--seeds 1,3] [--effects 0.1,0.2]
+       deno task bench audit --out RUN_DIR [--dataset PATH] [--limit N]
 
 Runs every item × arm × seed of a coding dataset; the final answer of every arm is scored on the
 dataset's HIDDEN tests (no role ever sees them). Writes runs/<name>/: manifest.json, items.jsonl,
@@ -58,6 +61,9 @@ Options:
   --judge-false-accept P  simulated asymmetric judge false-accept rate          [0.05]
   --judge-false-reject P  simulated asymmetric judge false-reject rate          [0.05]
   --resamples N           bootstrap resamples                                   [9999]
+  --gate-audit            then score every loop candidate on the hidden tests and write
+                          gate_audit.json/.md: each gate's false accepts/rejects and the
+                          ratchet's right and wrong promotions (also: bench audit --out DIR)
   --ui MODE               auto | live | plain | json                            [auto]
 
 Examples:
@@ -92,6 +98,7 @@ const FLAGS = {
   "judge-false-accept": { type: "string" },
   "judge-false-reject": { type: "string" },
   resamples: { type: "string" },
+  "gate-audit": { type: "boolean" },
   ui: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -136,6 +143,7 @@ async function makeProvider(
 export async function benchMain(args: string[], signal: AbortSignal): Promise<number> {
   if (args[0] === "merge") return await mergeMain(args.slice(1));
   if (args[0] === "power") return powerMain(args.slice(1));
+  if (args[0] === "audit") return await auditMain(args.slice(1), signal);
   const { values, positionals } = parseFlags(args, FLAGS);
   if (values.help) {
     console.log(BENCH_HELP);
@@ -275,6 +283,44 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
     warn(`run incomplete; to continue: ${resume}`);
     return signal.aborted ? EXIT.interrupted : EXIT.failed;
   }
+  if (values["gate-audit"]) await printAudit(outDir, items, ui, signal);
+  return EXIT.ok;
+}
+
+async function printAudit(
+  outDir: string,
+  items: Item[],
+  ui: UiMode,
+  signal: AbortSignal,
+): Promise<void> {
+  const audit = await auditBenchmarkRun(outDir, items, { signal });
+  if (ui === "json") return;
+  console.log("\n" + audit.markdown);
+  console.log(
+    `${audit.freshlyScored} revision(s) scored on the hidden tests for the audit; ` +
+      `wrote ${audit.paths.json} and ${audit.paths.markdown}`,
+  );
+}
+
+async function auditMain(args: string[], signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parseFlags(args, {
+    out: { type: "string" },
+    dataset: { type: "string" },
+    limit: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    console.log(BENCH_HELP);
+    return EXIT.ok;
+  }
+  if (!values.out) throw new UsageError("bench audit needs --out RUN_DIR");
+  if (positionals.length) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  }
+  const datasetPath = (values.dataset as string | undefined) ?? "datasets/coding_hard.jsonl";
+  const limit = values.limit === undefined ? undefined : intFlag(values, "limit", 0, 1);
+  const items = await loadDataset(datasetPath, { limit });
+  await printAudit(String(values.out), items, "plain", signal);
   return EXIT.ok;
 }
 

@@ -13,15 +13,21 @@ import {
   type BenchmarkResult,
   forestPlot,
   forestRows,
+  gateAudit,
+  type GateAuditRow,
+  gateAuditTable,
+  hiddenCandidateScores,
   loadConstitution,
   loadDataset,
   type Provider,
   ProviderError,
+  readJsonl,
   renderReport,
   resolveArms,
   runBenchmark,
   slopeChart,
   slopeRows,
+  TraceSchema,
 } from "../mod.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -183,10 +189,16 @@ function replayOnly(p: { name: string; model: string }): Provider {
   };
 }
 
-let replayed: Promise<{ result: BenchmarkResult; recording: Recording }> | undefined;
+interface Replayed02 {
+  result: BenchmarkResult;
+  recording: Recording;
+  audit: GateAuditRow[];
+}
+
+let replayed: Promise<Replayed02> | undefined;
 
 /** Replays `notebooks/data/02-critic-ablation` through `runBenchmark` (once per test run). */
-function replay02(): Promise<{ result: BenchmarkResult; recording: Recording }> {
+function replay02(): Promise<Replayed02> {
   replayed ??= (async () => {
     const nb = await readNotebook(`${NB_DIR}/02-critic-ablation.ipynb`);
     const params = join(codeCells(nb)[0].source);
@@ -199,6 +211,7 @@ function replay02(): Promise<{ result: BenchmarkResult; recording: Recording }> 
     const recording: Recording = JSON.parse(await Deno.readTextFile(`${dir}/recording.json`));
     const dataset = `${NB_DIR}/${constant("DATASET")}`;
     const items = await loadDataset(dataset, { limit: recording.items });
+    const outDir = await Deno.makeTempDir({ prefix: "replay02_" });
     const result = await runBenchmark(
       items,
       resolveArms(recording.arms, { rounds: recording.rounds }),
@@ -213,9 +226,13 @@ function replay02(): Promise<{ result: BenchmarkResult; recording: Recording }> 
         resamples: constant("RESAMPLES"),
         cache: "replay",
         cacheDir: `${dir}/cache`,
+        outDir,
       },
     );
-    return { result, recording };
+    const traces = await readJsonl(`${outDir}/traces.jsonl`, TraceSchema);
+    await Deno.remove(outDir, { recursive: true });
+    const hidden = await hiddenCandidateScores(items, traces, result.records);
+    return { result, recording, audit: gateAudit(traces, result.records, hidden) };
   })();
   return replayed;
 }
@@ -235,7 +252,7 @@ function vegaData(bundle: Record<string, unknown>): unknown {
 
 /** Asserts that 02's outputs show exactly the numbers of a library re-computation. */
 async function assertMatches02(nb: Notebook, where: string): Promise<void> {
-  const { result: { summary, records }, recording } = await replay02();
+  const { result: { summary, records }, recording, audit } = await replay02();
   const shown = displays(nb);
   const report = shown.find((d) => String(d["text/markdown"] ?? "").includes("# Benchmark"));
   assert.ok(report, `${where}: the report is displayed`);
@@ -273,6 +290,11 @@ async function assertMatches02(nb: Notebook, where: string): Promise<void> {
   assert.deepEqual(
     vegaData(chart("vs same-budget best-of-n")),
     specData(forestPlot(forestRows(summary, { against: "control" }))),
+  );
+  assert.deepEqual(
+    table("Gate audit against the hidden tests"),
+    tableBody(gateAuditTable(audit).bundle),
+    `${where}: gate audit table`,
   );
   const loopArms = recording.arms.filter((a) => a !== "baseline");
   assert.deepEqual(

@@ -41,3 +41,15 @@ export {
   trajectoryRows,
   type TrajectoryRowsOptions,
 } from "./plot_rows.ts";
+export {
+  type CandidateScores,
+  gateAudit,
+  type GateAuditRow,
+  GateAuditRowSchema,
+  hiddenCandidateScores,
+  type HiddenCandidateScoresOptions,
+  type HiddenOutcome,
+  renderGateAudit,
+} from "./gate_audit.ts";
+export { bestIndexAfterEach } from "./ratchet_replay.ts";
+export { auditBenchmarkRun, type RunAudit } from "./audit_run.ts";

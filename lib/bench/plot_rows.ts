@@ -17,6 +17,7 @@ import type { TrajectoryRow } from "../plot/trajectory_chart.ts";
 import type { ArmSummaryRow } from "../ui/jupyter_table.ts";
 import type { ArmSummary, BenchSummary } from "./summary.ts";
 import type { ItemResult } from "./records.ts";
+import { bestIndexAfterEach } from "./ratchet_replay.ts";
 
 /** Options of {@linkcode forestRows} and {@linkcode armSummaryRows}. */
 export interface ForestRowsOptions {
@@ -236,21 +237,6 @@ export interface TrajectoryRowsOptions {
    * score of each candidate's text instead. @default (c) => c.score?.score
    */
   scoreOf?: (candidate: Candidate, trace: Trace) => number | undefined;
-}
-
-/**
- * The index of the ratchet's best candidate after each candidate, replaying the loop's rule: a
- * revision becomes the best when it is kept and its gate score beats the best so far.
- */
-function bestIndexAfterEach(trace: Trace): number[] {
-  let best = 0;
-  return trace.candidates.map((c, i) => {
-    if (i > 0 && c.decision?.decision === "keep") {
-      const bestScore = trace.candidates[best].score?.score ?? 0;
-      if ((c.score?.score ?? 0) > bestScore) best = i;
-    }
-    return best;
-  });
 }
 
 /**

@@ -39,6 +39,7 @@ export {
   type TableColumn,
 } from "./jupyter_table.ts";
 export { traceView, type TraceViewOptions } from "./jupyter_trace.ts";
+export { gateAuditTable, type GateAuditTableOptions } from "./jupyter_gate_audit.ts";
 export {
   createNotebookProgress,
   type NotebookProgress,
