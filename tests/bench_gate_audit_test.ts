@@ -21,6 +21,7 @@ import { loadConstitution } from "../lib/constitution/load_constitution.ts";
 import type { Scorer } from "../lib/loop/types.ts";
 import type { Candidate, Trace } from "../lib/schemas/trace.ts";
 import { InputError } from "../lib/util/jsonl.ts";
+import { cai } from "./testdata/cli/cli_helpers.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -252,17 +253,7 @@ Deno.test("a simulated run's audit: the unreliable symmetric judge waves through
 
 Deno.test("bench --gate-audit and bench audit write and print the audit; a missing run exits 2", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "gate_audit_cli_" });
-  const cli = async (args: string[]) => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "scripts/bench.ts", ...args],
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).output();
-    const dec = new TextDecoder();
-    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-  };
+  const cli = (args: string[]) => cai(["bench", ...args]);
   try {
     const run = await cli([
       "--limit",
