@@ -9,6 +9,9 @@ import { InputError } from "../lib/util/jsonl.ts";
 import { levenshtein } from "../lib/export/edit_distance.ts";
 import { ProviderError } from "../lib/providers/types.ts";
 import { writeStderr } from "../lib/ui/stdout.ts";
+import type { Constitution } from "../lib/constitution/constitution.ts";
+import { loadConstitution } from "../lib/constitution/load_constitution.ts";
+import { restrictConstitution } from "../lib/constitution/restrict_constitution.ts";
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3, interrupted: 130 } as const;
@@ -212,4 +215,40 @@ export function exitCodeFor(error: unknown, signal?: AbortSignal): number {
   }
   if (error instanceof Error && error.name === "ConstitutionError") return EXIT.usage;
   return EXIT.failed;
+}
+
+/** The constitution flags shared by `cai run`, `demo` and `bench`. */
+export const CONSTITUTION_FLAGS = {
+  constitution: { type: "string", multiple: true },
+  principles: { type: "string" },
+  "principle-tags": { type: "string" },
+} as const;
+
+function commaList(raw: unknown): string[] | undefined {
+  if (raw === undefined) return undefined;
+  return String(raw).split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * Loads `--constitution` (base, then overlays; default `constitution.md`) and restricts it to
+ * `--principles` / `--principle-tags`.
+ *
+ * @param values Parsed flags.
+ * @returns The constitution to run with (its hash reflects the restriction).
+ * @throws {UsageError} naming the flag for an unknown principle id or tag.
+ */
+export async function constitutionFromFlags(
+  values: Record<string, unknown>,
+): Promise<Constitution> {
+  const constitution = await loadConstitution((values.constitution as string[] | undefined) ?? []);
+  const ids = commaList(values.principles);
+  const tags = commaList(values["principle-tags"]);
+  try {
+    return restrictConstitution(constitution, { ids, tags });
+  } catch (error) {
+    const flag = String((error as Error).message).startsWith("unknown principle id")
+      ? "--principles"
+      : "--principle-tags";
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
 }

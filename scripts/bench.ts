@@ -6,7 +6,17 @@
  *
  * @module
  */
-import { EXIT, intFlag, numberFlag, parseFlags, runCommand, UsageError, warn } from "./_cli.ts";
+import {
+  CONSTITUTION_FLAGS,
+  constitutionFromFlags,
+  EXIT,
+  intFlag,
+  numberFlag,
+  parseFlags,
+  runCommand,
+  UsageError,
+  warn,
+} from "./_cli.ts";
 import { createTerminalSink, UI_MODES, type UiMode } from "../lib/ui/terminal.ts";
 import { CRITIQUE_MODES, resolveArms } from "../lib/bench/arms.ts";
 import { runBenchmark } from "../lib/bench/run_benchmark.ts";
@@ -19,7 +29,6 @@ import { auditBenchmarkRun } from "../lib/bench/audit_run.ts";
 import type { Item } from "../lib/schemas/item.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
-import { loadConstitution } from "../lib/constitution/load_constitution.ts";
 import { createProvider } from "../lib/providers/registry.ts";
 import type { Provider } from "../lib/providers/types.ts";
 import { powerAnalysis } from "../lib/stats/power_analysis.ts";
@@ -55,6 +64,8 @@ Options:
   --shard I/N             run shard I of N (items i with i % N == I); merge with 'bench merge'
   --max-calls N, --max-tokens N, --max-minutes N   budgets (finished work is kept)
   --constitution PATH     constitution (repeatable: base, then overlays)        [constitution.md]
+  --principles ID,…       critics and judges use only these principles (a principle ablation)
+  --principle-tags T,…    … or only principles with any of these tags
   --sim-repair P          simulated student: repair probability given feedback  [0.6]
   --sim-false-accept P    simulated symmetric critic/judge false-accept rate    [0.3]
   --sim-false-reject P    simulated symmetric critic/judge false-reject rate    [0.2]
@@ -91,7 +102,7 @@ const FLAGS = {
   "max-calls": { type: "string" },
   "max-tokens": { type: "string" },
   "max-minutes": { type: "string" },
-  constitution: { type: "string", multiple: true },
+  ...CONSTITUTION_FLAGS,
   "sim-repair": { type: "string" },
   "sim-false-accept": { type: "string" },
   "sim-false-reject": { type: "string" },
@@ -191,7 +202,7 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
   // Validate every input before anything is written.
   const items = await loadDataset(datasetPath, { limit });
   if (!items.length) throw new UsageError(`${datasetPath}: the dataset has no items`);
-  const constitution = await loadConstitution((values.constitution as string[] | undefined) ?? []);
+  const constitution = await constitutionFromFlags(values);
   const providerSpec = (values.provider as string | undefined) ?? "sim";
   const judgeSpec = values["judge-provider"] as string | undefined;
   const replay = values.replay === true;

@@ -6,17 +6,18 @@
  *
  * @module
  */
-import { loadConstitution } from "../lib/constitution/load_constitution.ts";
+import type { Constitution } from "../lib/constitution/constitution.ts";
 import { createProvider } from "../lib/providers/mod.ts";
 import { critiqueRevisionLoop } from "../lib/loop/mod.ts";
 import { emit } from "../lib/schemas/events.ts";
-import { EXIT, parseFlags, UsageError } from "./_cli.ts";
+import { CONSTITUTION_FLAGS, constitutionFromFlags, EXIT, parseFlags, UsageError } from "./_cli.ts";
 import { type CliOutput, createCliOutput, UI_FLAG, UI_HELP, uiFlag } from "./cai_output.ts";
 import { probeAll, resolveProviderSpec } from "./cai_resolve.ts";
 import { runOfflineDemo } from "./cai_demo_offline.ts";
 
 /** Help of `cai demo`. */
-export const DEMO_HELP = `usage: deno task demo [--offline] [--provider <spec>] [--ui <mode>]
+export const DEMO_HELP =
+  `usage: deno task demo [--offline] [--provider <spec>] [--principles <ids>] [--ui <mode>]
 
 Probes the providers (about 1.5 s). With one ready, runs a three-round critique–revision loop on a
 canned prompt with the live dashboard. With none, says how to enable one, then runs the offline
@@ -26,6 +27,9 @@ tests score it, and a report compares baseline, test-grounded revision and a sam
       --offline            skip the probe and run the offline SIMULATED demo
       --provider <spec>    use this provider (exit 3 when it is unavailable)
       --model <name>       model of --provider
+      --constitution <f>   constitution for the live loop (repeatable: base, then overlays)
+      --principles <ids>   the live loop uses only these principles (e.g. a small model's context)
+      --principle-tags <t> … or only principles with these tags
 ${UI_HELP}
   -h, --help               this help
 
@@ -54,13 +58,18 @@ const FLAGS = {
   offline: { type: "boolean" },
   provider: { type: "string" },
   model: { type: "string" },
+  ...CONSTITUTION_FLAGS,
   ...UI_FLAG,
   help: { type: "boolean", short: "h" },
 } as const;
 
-async function liveDemo(spec: string, out: CliOutput, signal: AbortSignal): Promise<number> {
+async function liveDemo(
+  spec: string,
+  constitution: Constitution,
+  out: CliOutput,
+  signal: AbortSignal,
+): Promise<number> {
   const provider = await createProvider(spec);
-  const constitution = await loadConstitution([]);
   emit(out.onEvent, { type: "run_start", runId: "demo", items: 1 });
   emit(out.onEvent, { type: "progress", done: 0, total: 1, label: "items" });
   const trace = await critiqueRevisionLoop({ id: "demo", prompt: DEMO_PROMPT }, {
@@ -125,6 +134,7 @@ export async function demoMain(args: string[], signal: AbortSignal): Promise<num
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   }
   const ui = uiFlag(values);
+  const constitution = await constitutionFromFlags(values);
   if (values.offline && values.provider) {
     throw new UsageError("--offline and --provider exclude each other");
   }
@@ -141,7 +151,7 @@ export async function demoMain(args: string[], signal: AbortSignal): Promise<num
   }
   if (spec) {
     const out = createCliOutput(ui, { title: `autoconstitution demo · ${spec}` });
-    return await liveDemo(spec, out, signal);
+    return await liveDemo(spec, constitution, out, signal);
   }
   const out = createCliOutput(ui, {
     title: "autoconstitution demo · SIMULATED student, real sandboxed tests",

@@ -6,7 +6,6 @@
  * @module
  */
 import { basename } from "node:path";
-import { loadConstitution } from "../lib/constitution/load_constitution.ts";
 import type { Constitution } from "../lib/constitution/constitution.ts";
 import { createLimiter, createProvider, parseProviderSpec } from "../lib/providers/mod.ts";
 import type { Provider } from "../lib/providers/types.ts";
@@ -24,7 +23,16 @@ import { emit } from "../lib/schemas/events.ts";
 import { readJsonl } from "../lib/util/jsonl.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import { sha256Hex } from "../lib/util/hash.ts";
-import { enumFlag, EXIT, intFlag, parseFlags, UsageError, warn } from "./_cli.ts";
+import {
+  CONSTITUTION_FLAGS,
+  constitutionFromFlags,
+  enumFlag,
+  EXIT,
+  intFlag,
+  parseFlags,
+  UsageError,
+  warn,
+} from "./_cli.ts";
 import { collectPrompts } from "./cai_prompts.ts";
 import { createCliOutput, UI_FLAG, UI_HELP, uiFlag } from "./cai_output.ts";
 import { resolveProviderSpec } from "./cai_resolve.ts";
@@ -50,6 +58,8 @@ constitution, the student revises, the judge scores, and the ratchet keeps only 
       --judge-provider <spec>  a separate judge (asymmetric); default: the student's model
       --judge-model <name>     judge model (with the student's provider unless --judge-provider)
       --constitution <file>    base constitution, then overlays (repeatable; default constitution.md)
+      --principles <ids>       use only these principles (comma-separated ids)
+      --principle-tags <tags>  use only principles with any of these tags
       --critique-mode llm|judge
                                llm: a critic cites principles (default); judge: the judge's verdict
                                reasons are the feedback. Test-grounded critique needs a coding
@@ -82,7 +92,7 @@ const FLAGS = {
   model: { type: "string" },
   "judge-provider": { type: "string" },
   "judge-model": { type: "string" },
-  constitution: { type: "string", multiple: true },
+  ...CONSTITUTION_FLAGS,
   "critique-mode": { type: "string" },
   teacher: { type: "boolean" },
   seed: { type: "string" },
@@ -251,9 +261,7 @@ export async function runMain(args: string[], signal: AbortSignal): Promise<numb
     prompts: (values.prompt as string[] | undefined) ?? [],
     file: values["prompts-file"] as string | undefined,
   });
-  const constitution: Constitution = await loadConstitution(
-    (values.constitution as string[] | undefined) ?? [],
-  );
+  const constitution: Constitution = await constitutionFromFlags(values);
 
   const student = await resolveProviderSpec(values.provider as string | undefined, {
     model: values.model as string | undefined,

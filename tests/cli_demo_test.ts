@@ -3,6 +3,7 @@ import { type Event, EventSchema } from "../lib/schemas/events.ts";
 import { startProtocolServer } from "./protocol_server.ts";
 import { cai, loopHandler } from "./testdata/cli/cli_helpers.ts";
 import { DEMO_PROMPT } from "../scripts/cai_demo.ts";
+import { findLlamaCppEngine } from "../lib/providers/llamacpp_engine.ts";
 
 function events(stdout: string): Event[] {
   return stdout.split("\n").filter((l) => l !== "").map((line) => {
@@ -74,4 +75,31 @@ Deno.test("deno task demo with no provider says how to enable one, then runs the
   assert.ok(!plain.stdout.includes("\x1b"));
   assert.match(plain.stdout, /^\[run\] start offline-demo items=6$/m);
   assert.match(plain.stdout, /^# Benchmark offline-demo — SIMULATED/m);
+});
+
+const TINY_MODEL = new URL("../../shared/models/stories260K.gguf", import.meta.url).pathname;
+const tinyReady = (await findLlamaCppEngine()).ok &&
+  (await Deno.stat(TINY_MODEL).then(() => true, () => false));
+
+Deno.test({
+  name:
+    "deno task demo runs the live loop on the embedded engine with a GGUF model and a principle subset" +
+    (tinyReady
+      ? ""
+      : " [SKIPPED: the llama.cpp engine or ../shared/models/stories260K.gguf is absent]"),
+  ignore: !tinyReady,
+  async fn() {
+    // The whole constitution does not fit the 260K test model's 2,048-token context; one principle does.
+    const r = await cai(["demo", "--principles", "correctness", "--ui", "json"], {
+      env: { AUTOCONSTITUTION_GGUF: TINY_MODEL },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const stream = events(r.stdout);
+    const roles = new Set(stream.flatMap((e) => (e.type === "role_end" ? [e.role] : [])));
+    assert.ok(roles.has("student") && roles.has("judge"), [...roles].join());
+    assert.ok(stream.some((e) => e.type === "ratchet_decision"));
+    const report = stream.at(-1);
+    assert.ok(report?.type === "log", JSON.stringify(report));
+    assert.match(report.message, /^demo with llamacpp:.*stories260K\.gguf: \d round\(s\)/);
+  },
 });

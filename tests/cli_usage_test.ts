@@ -62,6 +62,12 @@ Deno.test("bad usage and bad input exit 2 with a message naming the flag, file, 
       expect: [/unknown option --seed \(did you mean --seeds\?\)/],
     },
     { args: ["run", "--promt", "hi"], expect: [/did you mean --prompt\?/] },
+    {
+      args: ["run", "-p", "hi", "-o", out, "--principles", "correctness,nope"],
+      expect: [/--principles: unknown principle id "nope"/],
+    },
+    { args: ["bench", "--principle-tags", "nope"], expect: [/--principle-tags: no principle has/] },
+    { args: ["demo", "--principles", "nope"], expect: [/--principles: unknown principle id/] },
     { args: ["providers", "--timeout", "0"], expect: [/--timeout/] },
     { args: ["demo", "--offline", "--provider", "scripted"], expect: [/exclude each other/] },
   ];

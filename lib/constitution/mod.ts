@@ -34,3 +34,4 @@ export {
   loadConstitution,
   type LoadConstitutionOptions,
 } from "./load_constitution.ts";
+export { restrictConstitution } from "./restrict_constitution.ts";
