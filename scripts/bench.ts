@@ -26,6 +26,7 @@ import { renderReport } from "../lib/bench/report.ts";
 import { writeBenchmarkPlots } from "../lib/bench/write_plots.ts";
 import { ItemResultSchema } from "../lib/bench/records.ts";
 import { auditBenchmarkRun } from "../lib/bench/audit_run.ts";
+import { compareRunDirs, renderRunComparison } from "../lib/bench/compare_runs.ts";
 import type { Item } from "../lib/schemas/item.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
@@ -39,6 +40,7 @@ export const BENCH_HELP = `usage: deno task bench [options]
        deno task bench merge --out DIR SHARD_DIR...
        deno task bench power [--items 12,24,48] [--seeds 1,3] [--effects 0.1,0.2]
        deno task bench audit --out RUN_DIR [--dataset PATH] [--limit N]
+       deno task bench compare RUN_A RUN_B [--arms A,B] [--json]
 
 Runs every item × arm × seed of a coding dataset; the final answer of every arm is scored on the
 dataset's HIDDEN tests (no role ever sees them). Writes runs/<name>/: manifest.json, items.jsonl,
@@ -81,7 +83,8 @@ Examples:
   deno task bench --provider sim --seeds 3                      # SIMULATED planning run, all arms
   deno task bench --provider ollama:qwen2.5-coder:1.5b --judge-provider ollama:qwen2.5-coder:7b
   deno task bench --dataset ../shared/datasets/mbtsp-validated-186.jsonl --critique-mode tests
-  deno task bench --shard 0/4 --out runs/s0 …; deno task bench merge --out runs/all runs/s*`;
+  deno task bench --shard 0/4 --out runs/s0 …; deno task bench merge --out runs/all runs/s*
+  deno task bench --principles correctness --out runs/one-rule; deno task bench compare runs/coding_hard-sim runs/one-rule`;
 
 const FLAGS = {
   dataset: { type: "string" },
@@ -155,6 +158,7 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
   if (args[0] === "merge") return await mergeMain(args.slice(1));
   if (args[0] === "power") return powerMain(args.slice(1));
   if (args[0] === "audit") return await auditMain(args.slice(1), signal);
+  if (args[0] === "compare") return await compareMain(args.slice(1));
   const { values, positionals } = parseFlags(args, FLAGS);
   if (values.help) {
     console.log(BENCH_HELP);
@@ -405,3 +409,36 @@ function powerMain(args: string[]): number {
 }
 
 if (import.meta.main) await runCommand((signal) => benchMain(Deno.args, signal));
+
+async function compareMain(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, {
+    arms: { type: "string" },
+    resamples: { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    console.log(BENCH_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 2) {
+    throw new UsageError(
+      `bench compare needs two run directories (reference first), got ${positionals.length}`,
+    );
+  }
+  const arms = values.arms === undefined
+    ? undefined
+    : String(values.arms).split(",").map((a) => a.trim()).filter(Boolean);
+  let comparison;
+  try {
+    comparison = await compareRunDirs(positionals[0], positionals[1], {
+      arms,
+      resamples: intFlag(values, "resamples", 9999, 99),
+    });
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(`--arms: ${error.message}`);
+    throw error;
+  }
+  console.log(values.json ? JSON.stringify(comparison) : renderRunComparison(comparison));
+  return EXIT.ok;
+}

@@ -34,6 +34,8 @@ Deno.test("a manifest records versions, roles, seeds, hashes and validates", asy
   assert.deepEqual(m.seeds, [1, 2]);
   assert.equal(m.constitutionHash, constitution.hash);
   assert.deepEqual(m.constitutionSources, ["c.md"]);
+  assert.deepEqual(m.constitutionPrinciples, constitution.principles.map((p) => p.id));
+  assert.ok(m.constitutionPrinciples!.length > 0);
   assert.equal(m.datasetItems, 2);
   assert.equal(m.runId, "run-1");
   assert.equal(m.gitCommit, undefined);

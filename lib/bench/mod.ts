@@ -53,3 +53,13 @@ export {
 } from "./gate_audit.ts";
 export { bestIndexAfterEach } from "./ratchet_replay.ts";
 export { auditBenchmarkRun, type RunAudit } from "./audit_run.ts";
+export {
+  type ComparedRun,
+  compareRunDirs,
+  compareRuns,
+  type CompareRunsOptions,
+  renderRunComparison,
+  type RunComparison,
+  type RunComparisonArm,
+  RunComparisonSchema,
+} from "./compare_runs.ts";

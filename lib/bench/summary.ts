@@ -129,8 +129,23 @@ function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
 }
 
-/** Item-level paired scores of two arms: each item's mean over the seeds both arms completed. */
-function pairedByItem(
+/**
+ * Item-level paired scores of two sets of records: each item's mean over the seeds both completed
+ * (the cluster bootstrap's unit is the item). Records are matched by (seed, item id).
+ *
+ * @param a The reference records.
+ * @param b The compared records.
+ * @returns Paired item means (items sorted by id) and the count of `a` records with no partner.
+ *
+ * @example
+ * ```ts
+ * import { pairedByItem } from "./summary.ts";
+ * const r = (id: string, seed: number, score: number) => ({ id, seed, score }) as never;
+ * const p = pairedByItem([r("x", 0, 0), r("x", 1, 1)], [r("x", 0, 1), r("x", 1, 1)]);
+ * if (p.a[0] !== 0.5 || p.b[0] !== 1 || p.missing !== 0) throw new Error();
+ * ```
+ */
+export function pairedByItem(
   a: readonly ItemResult[],
   b: readonly ItemResult[],
 ): { a: number[]; b: number[]; missing: number } {

@@ -140,6 +140,7 @@ export async function buildManifest(
   if (input.runId !== undefined) manifest.runId = input.runId;
   if (typeof input.constitution !== "string") {
     manifest.constitutionSources = [...input.constitution.sources];
+    manifest.constitutionPrinciples = input.constitution.principles.map((p) => p.id);
   }
   if (Array.isArray(input.dataset)) {
     manifest.datasetHash = sha256Hex(input.dataset);

@@ -47,6 +47,8 @@ export interface Manifest {
   constitutionHash: string;
   /** Files the constitution was read from, base first. */
   constitutionSources?: string[];
+  /** Ids of the principles in force (a subset when the run restricted the constitution). */
+  constitutionPrinciples?: string[];
   /** sha256 of the dataset items (canonical JSON), when a dataset was used. */
   datasetHash?: string;
   /** Number of dataset items, when known. */
@@ -70,6 +72,7 @@ export const ManifestSchema: Schema<Manifest> = z.object({
   seeds: z.array(z.number().int()),
   constitutionHash: z.string().regex(/^[0-9a-f]{64}$/),
   constitutionSources: z.array(z.string()).optional(),
+  constitutionPrinciples: z.array(z.string()).optional(),
   datasetHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   datasetItems: z.number().int().nonnegative().optional(),
   gitCommit: z.string().regex(/^[0-9a-f]{40,64}$/).optional(),

@@ -1,0 +1,306 @@
+/**
+ * Compares two benchmark runs arm by arm on the units they share (same item, same seed): a full
+ * constitution against a principle subset, one student model against another, one temperature
+ * against another. Each shared arm gets a paired Δ (run B − run A) with a cluster-bootstrap CI over
+ * items, sign and permutation p-values and wins/ties/losses — the same statistics as within a run —
+ * and the comparison says what differs between the two manifests, so a Δ is read against its
+ * cause.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Equals, Schema } from "../schemas/schema.ts";
+import type { Manifest } from "../schemas/manifest.ts";
+import {
+  type PairedSummary,
+  PairedSummarySchema,
+  summarizePaired,
+} from "../stats/summarize_paired.ts";
+import { zodOf } from "../schemas/zod_of.ts";
+import { InputError, readJsonl } from "../util/jsonl.ts";
+import { type ItemResult, ItemResultSchema } from "./records.ts";
+import { pairedByItem } from "./summary.ts";
+
+/** One arm of a run comparison. */
+export interface RunComparisonArm {
+  /** Arm name (present in both runs). */
+  arm: string;
+  /** Paired comparison over items: `a` is run A, `b` run B, Δ = B − A. */
+  paired: PairedSummary;
+  /** Units (item × seed) of run A with no partner in run B. */
+  unmatched: number;
+}
+
+/** Two runs compared (`compare.json`). */
+export interface RunComparison {
+  /** Name of run A (the reference). */
+  a: string;
+  /** Name of run B. */
+  b: string;
+  /** Manifest fields whose values differ, as `field: A → B` lines (what the Δ measures). */
+  differences: string[];
+  /** One entry per arm present in both runs, in run A's order. */
+  arms: RunComparisonArm[];
+  /** Arms only one run has, and other remarks. */
+  notes: string[];
+}
+
+const runComparisonSchema = z.object({
+  a: z.string(),
+  b: z.string(),
+  differences: z.array(z.string()),
+  arms: z.array(z.object({
+    arm: z.string(),
+    paired: zodOf(PairedSummarySchema),
+    unmatched: z.number().int().min(0),
+  })),
+  notes: z.array(z.string()),
+});
+const _comparison: Equals<z.infer<typeof runComparisonSchema>, RunComparison> = true;
+
+/** Schema of {@linkcode RunComparison}. */
+export const RunComparisonSchema: Schema<RunComparison> = runComparisonSchema;
+
+/** One run's side of a comparison. */
+export interface ComparedRun {
+  /** A name for the run (e.g. its directory name). */
+  name: string;
+  /** Its records (`items.jsonl`). */
+  records: readonly ItemResult[];
+  /** Its manifest, when known: differing fields are listed. @default undefined */
+  manifest?: Partial<Manifest> & Record<string, unknown>;
+}
+
+/** Options of {@linkcode compareRuns}. */
+export interface CompareRunsOptions {
+  /** Only these arms. @default every arm both runs have */
+  arms?: readonly string[];
+  /** Bootstrap resamples. @default 9999 */
+  resamples?: number;
+  /** Seed of the bootstrap and permutation tests. @default 0 */
+  statsSeed?: number;
+}
+
+/** Manifest fields worth naming when they differ (what a cross-run Δ can be attributed to). */
+const COMPARED_FIELDS = [
+  "roles",
+  "constitutionHash",
+  "constitutionPrinciples",
+  "constitutionSources",
+  "datasetHash",
+  "seeds",
+  "simulated",
+  "parameters",
+] as const;
+
+function brief(value: unknown): string {
+  if (typeof value === "string" && /^[0-9a-f]{64}$/.test(value)) return `${value.slice(0, 12)}…`;
+  const text = JSON.stringify(value) ?? "undefined";
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
+/** Lists the differing manifest fields; `parameters` is compared key by key. */
+function manifestDifferences(
+  a: Record<string, unknown> | undefined,
+  b: Record<string, unknown> | undefined,
+): string[] {
+  if (!a || !b) return [];
+  const out: string[] = [];
+  for (const field of COMPARED_FIELDS) {
+    if (field === "parameters") {
+      const pa = (a.parameters ?? {}) as Record<string, unknown>;
+      const pb = (b.parameters ?? {}) as Record<string, unknown>;
+      for (const key of [...new Set([...Object.keys(pa), ...Object.keys(pb)])].sort()) {
+        if (key === "concurrency") continue; // changes speed, not results
+        if (JSON.stringify(pa[key]) !== JSON.stringify(pb[key])) {
+          out.push(`parameters.${key}: ${brief(pa[key])} → ${brief(pb[key])}`);
+        }
+      }
+    } else if (JSON.stringify(a[field]) !== JSON.stringify(b[field])) {
+      out.push(`${field}: ${brief(a[field])} → ${brief(b[field])}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Compares run B against run A, arm by arm, on matching (item, seed) units: Δ = B − A of the
+ * hidden-test score, with each item's scores averaged over its seeds first (cluster bootstrap).
+ *
+ * @param a The reference run.
+ * @param b The compared run.
+ * @param options Arms, bootstrap resamples and seed.
+ * @returns The comparison (valid under {@linkcode RunComparisonSchema}).
+ * @throws {TypeError} for bad arguments or an arm that is not in both runs.
+ *
+ * @example B's tests arm gains on both items
+ * ```ts
+ * import { compareRuns } from "./compare_runs.ts";
+ * const rec = (id: string, score: number) => ({ id, arm: "tests", seed: 0, score }) as never;
+ * const c = compareRuns({ name: "A", records: [rec("x", 0), rec("y", 0.5)] },
+ *   { name: "B", records: [rec("x", 1), rec("y", 1)] }, { resamples: 999 });
+ * if (c.arms[0].paired.delta !== 0.75 || c.arms[0].paired.wtl.wins !== 2) throw new Error();
+ * ```
+ */
+export function compareRuns(
+  a: ComparedRun,
+  b: ComparedRun,
+  options: CompareRunsOptions = {},
+): RunComparison {
+  for (const [label, run] of [["a", a], ["b", b]] as const) {
+    if (!run || typeof run.name !== "string" || !Array.isArray(run.records as unknown)) {
+      throw new TypeError(`compareRuns: ${label} must be { name, records }`);
+    }
+  }
+  const armsOf = (records: readonly ItemResult[]) => [...new Set(records.map((r) => r.arm))];
+  const inA = armsOf(a.records), inB = new Set(armsOf(b.records));
+  const notes: string[] = [];
+  let arms: string[];
+  if (options.arms) {
+    for (const arm of options.arms) {
+      if (!inA.includes(arm) || !inB.has(arm)) {
+        throw new TypeError(
+          `compareRuns: arm "${arm}" is not in both runs (${a.name}: ${
+            inA.join(", ")
+          }; ${b.name}: ${[...inB].join(", ")})`,
+        );
+      }
+    }
+    arms = [...options.arms];
+  } else {
+    arms = inA.filter((arm) => inB.has(arm));
+    const onlyA = inA.filter((arm) => !inB.has(arm));
+    const onlyB = [...inB].filter((arm) => !inA.includes(arm));
+    if (onlyA.length) notes.push(`only in ${a.name}: ${onlyA.join(", ")}`);
+    if (onlyB.length) notes.push(`only in ${b.name}: ${onlyB.join(", ")}`);
+  }
+  const stats = { resamples: options.resamples ?? 9999, seed: options.statsSeed ?? 0 };
+  const rows = arms.map((arm): RunComparisonArm => {
+    const paired = pairedByItem(
+      a.records.filter((r) => r.arm === arm && r.error === undefined),
+      b.records.filter((r) => r.arm === arm && r.error === undefined),
+    );
+    if (paired.missing) {
+      notes.push(`${arm}: ${paired.missing} unit(s) of ${a.name} have no partner in ${b.name}`);
+    }
+    return {
+      arm,
+      paired: summarizePaired(paired.a, paired.b, stats),
+      unmatched: paired.missing,
+    };
+  });
+  const errored = [...a.records, ...b.records].filter((r) => r.error !== undefined).length;
+  if (errored) notes.push(`${errored} record(s) with an error were left out`);
+  return {
+    a: a.name,
+    b: b.name,
+    differences: manifestDifferences(a.manifest, b.manifest),
+    arms: rows,
+    notes,
+  };
+}
+
+async function readRun(dir: string): Promise<ComparedRun> {
+  const manifestPath = `${dir}/manifest.json`;
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(await Deno.readTextFile(manifestPath));
+  } catch (error) {
+    throw new InputError(
+      manifestPath,
+      error instanceof Deno.errors.NotFound ? "file not found" : `unreadable: ${error}`,
+    );
+  }
+  const records = await readJsonl(`${dir}/items.jsonl`, ItemResultSchema);
+  return { name: dir.replace(/\/+$/, "").split("/").pop() || dir, records, manifest };
+}
+
+/**
+ * Reads two benchmark run directories and compares them with {@linkcode compareRuns}. Runs on
+ * different datasets are refused: their items do not pair.
+ *
+ * @param dirA The reference run directory.
+ * @param dirB The compared run directory.
+ * @param options Arms, bootstrap resamples and seed.
+ * @returns The comparison.
+ * @throws {InputError} for a missing or malformed run file, or runs on different datasets.
+ *
+ * @example A missing run is an input error naming the file
+ * ```ts
+ * import { compareRunDirs } from "./compare_runs.ts";
+ * const dir = await Deno.makeTempDir();
+ * const error = await compareRunDirs(dir, dir).catch((e) => e);
+ * if (!String(error.message).includes("manifest.json: file not found")) throw new Error();
+ * ```
+ */
+export async function compareRunDirs(
+  dirA: string,
+  dirB: string,
+  options: CompareRunsOptions = {},
+): Promise<RunComparison> {
+  const [a, b] = [await readRun(dirA), await readRun(dirB)];
+  if (a.manifest?.datasetHash !== b.manifest?.datasetHash) {
+    throw new InputError(
+      `${dirB}/manifest.json`,
+      `run ${b.name} used another dataset than ${a.name} (hash ${
+        String(b.manifest?.datasetHash).slice(0, 12)
+      } vs ${String(a.manifest?.datasetHash).slice(0, 12)}): their items do not pair`,
+      { field: "datasetHash" },
+    );
+  }
+  return compareRuns(a, b, options);
+}
+
+const signed = (x: number | null, digits = 3) =>
+  x === null ? "–" : `${x > 0 ? "+" : x < 0 ? "−" : ""}${Math.abs(x).toFixed(digits)}`;
+
+/**
+ * Renders a run comparison as Markdown: what differs, then one row per arm.
+ *
+ * @param comparison From {@linkcode compareRuns}.
+ * @returns Markdown.
+ *
+ * @example
+ * ```ts
+ * import { compareRuns, renderRunComparison } from "./compare_runs.ts";
+ * const rec = (id: string, score: number) => ({ id, arm: "tests", seed: 0, score }) as never;
+ * const md = renderRunComparison(compareRuns({ name: "A", records: [rec("x", 0)] },
+ *   { name: "B", records: [rec("x", 1)] }, { resamples: 99 }));
+ * if (!md.includes("| tests | 1 | 0.000 | 1.000 | +1.000 |")) throw new Error(md);
+ * ```
+ */
+export function renderRunComparison(comparison: RunComparison): string {
+  const c = comparison;
+  const lines = [`# ${c.b} vs ${c.a}`, ""];
+  if (c.differences.length) {
+    lines.push("What differs (A → B):", "", ...c.differences.map((d) => `- ${d}`), "");
+  } else {
+    lines.push(
+      "The manifests do not differ in models, constitution, dataset, seeds or parameters.",
+      "",
+    );
+  }
+  lines.push(
+    `| Arm | Items | ${c.a} | ${c.b} | Δ (B − A) | 95% CI | W/T/L | p (sign) |`,
+    "|---|---|---|---|---|---|---|---|",
+  );
+  for (const { arm, paired: p } of c.arms) {
+    const sign = p.signTest.p;
+    lines.push(
+      `| ${arm} | ${p.n} | ${p.meanA?.toFixed(3) ?? "–"} | ${p.meanB?.toFixed(3) ?? "–"} | ${
+        signed(p.delta)
+      } | [${signed(p.ci.low)}, ${
+        signed(p.ci.high)
+      }] | ${p.wtl.wins}/${p.wtl.ties}/${p.wtl.losses} | ${
+        p.n === 0 ? "–" : sign < 0.001 ? "<0.001" : sign.toFixed(3)
+      } |`,
+    );
+  }
+  lines.push(
+    "",
+    "Δ: mean over items (each item's scores averaged over the seeds both runs have) of B − A; CI: " +
+      "paired bootstrap over items; W/T/L: items where B beat / tied / lost to A.",
+  );
+  if (c.notes.length) lines.push("", ...c.notes.map((n) => `Note: ${n}`));
+  return lines.join("\n") + "\n";
+}
