@@ -12,24 +12,10 @@ import {
 import type { ItemResult } from "../lib/bench/records.ts";
 import { InputError } from "../lib/util/jsonl.ts";
 import { cai } from "./testdata/cli/cli_helpers.ts";
+import { itemResult } from "./testdata/bench_fixtures.ts";
 
 function rec(id: string, arm: string, seed: number, score: number, error?: string): ItemResult {
-  return {
-    id,
-    arm,
-    seed,
-    score,
-    passed: score === 1,
-    initialScore: 0,
-    rounds: 1,
-    calls: 2,
-    studentCalls: 2,
-    tokens: 10,
-    stopReason: "max_rounds",
-    ms: 1,
-    simulated: true,
-    ...(error ? { error } : {}),
-  };
+  return itemResult({ id, arm, seed, score, ...(error ? { error } : {}) });
 }
 
 Deno.test("compareRuns pairs by item and seed, averages seeds per item, and names what differs", () => {

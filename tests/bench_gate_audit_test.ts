@@ -22,6 +22,7 @@ import type { Scorer } from "../lib/loop/types.ts";
 import type { Candidate, Trace } from "../lib/schemas/trace.ts";
 import { InputError } from "../lib/util/jsonl.ts";
 import { cai } from "./testdata/cli/cli_helpers.ts";
+import { itemResult, loopTrace } from "./testdata/bench_fixtures.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -37,42 +38,11 @@ function cand(text: string, gate: number, decision: "keep" | "revert" | undefine
 }
 
 function trace(traceId: string, itemId: string, candidates: Candidate[]): Trace {
-  return {
-    traceId,
-    itemId,
-    prompt: "p",
-    chosenIndex: 0,
-    chosen: candidates[0].text,
-    rejected: candidates[0].text,
-    candidates: candidates.map((c, round) => ({ ...c, round })),
-    rounds: candidates.length - 1,
-    calls: [],
-    usage: { inputTokens: 0, outputTokens: 0 },
-    parseFailures: 0,
-    stopReason: "max_rounds",
-    startedAt: "2026-01-01T00:00:00Z",
-    ms: 1,
-  };
+  return loopTrace(traceId, itemId, candidates.map((c, round) => ({ ...c, round })));
 }
 
 function record(traceId: string, arm: string, extra: Partial<ItemResult> = {}): ItemResult {
-  return {
-    id: "a",
-    arm,
-    seed: 0,
-    score: 0,
-    passed: false,
-    initialScore: 0,
-    rounds: 1,
-    calls: 1,
-    studentCalls: 1,
-    tokens: 0,
-    stopReason: "max_rounds",
-    ms: 1,
-    traceId,
-    simulated: true,
-    ...extra,
-  };
+  return itemResult({ id: "a", arm, score: 0, traceId, ...extra });
 }
 
 /** Hidden outcomes by answer text. */

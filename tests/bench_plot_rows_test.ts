@@ -28,6 +28,7 @@ import type { Candidate, Trace } from "../lib/schemas/trace.ts";
 import { TraceSchema } from "../lib/schemas/trace.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
 import { createRng } from "../lib/util/prng.ts";
+import { itemResult, loopTrace } from "./testdata/bench_fixtures.ts";
 
 function record(
   id: string,
@@ -35,22 +36,7 @@ function record(
   score: number,
   extra: Partial<ItemResult> = {},
 ): ItemResult {
-  return {
-    id,
-    arm,
-    seed: 0,
-    score,
-    passed: score === 1,
-    initialScore: 0,
-    rounds: 1,
-    calls: 2,
-    studentCalls: 2,
-    tokens: 10,
-    stopReason: "max_rounds",
-    ms: 1,
-    simulated: true,
-    ...extra,
-  };
+  return itemResult({ id, arm, score, ...extra });
 }
 
 /** Random scores for a few items under baseline / tests / judge / best_of_n. */
@@ -182,22 +168,7 @@ function candidate(
 }
 
 function trace(traceId: string, candidates: Candidate[], chosenIndex: number): Trace {
-  return {
-    traceId,
-    itemId: `item-${traceId}`,
-    prompt: "p",
-    candidates,
-    chosenIndex,
-    chosen: candidates[chosenIndex].text,
-    rejected: candidates[0].text,
-    rounds: candidates.length - 1,
-    calls: [],
-    usage: { inputTokens: 0, outputTokens: 0 },
-    parseFailures: 0,
-    stopReason: "max_rounds",
-    startedAt: "2025-01-01T00:00:00Z",
-    ms: 1,
-  };
+  return loopTrace(traceId, `item-${traceId}`, candidates, chosenIndex);
 }
 
 Deno.test("trajectoryRows follows the ratchet's best candidate: a reverted or equal revision does not move it", () => {

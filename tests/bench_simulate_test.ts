@@ -6,6 +6,7 @@ import { summarizeBenchmark } from "../lib/bench/summary.ts";
 import { writeBenchmarkPlots } from "../lib/bench/write_plots.ts";
 import { loadDataset } from "../lib/datasets/mod.ts";
 import type { Message } from "../lib/schemas/chat.ts";
+import { itemResult } from "./testdata/bench_fixtures.ts";
 
 const items = await loadDataset(new URL("../datasets/coding_hard.jsonl", import.meta.url).pathname);
 const ask = (content: string): Message[] => [{ role: "user", content }];
@@ -87,21 +88,8 @@ Deno.test("the simulator rejects out-of-range probabilities and unknown items", 
 
 Deno.test("writeBenchmarkPlots renders the forest, control forest and slope charts with one mark per arm or item", async () => {
   const arms = resolveArms(["baseline", "tests", "best_of_n"]);
-  const rec = (id: string, arm: string, initialScore: number, score: number) => ({
-    id,
-    arm,
-    seed: 0,
-    score,
-    passed: score === 1,
-    initialScore,
-    rounds: 1,
-    calls: 2,
-    studentCalls: 2,
-    tokens: 10,
-    stopReason: "max_rounds",
-    ms: 1,
-    simulated: true,
-  });
+  const rec = (id: string, arm: string, initialScore: number, score: number) =>
+    itemResult({ id, arm, initialScore, score });
   const records = ["a", "b", "c", "d"].flatMap((id, i) => [
     rec(id, "baseline", 0.2, 0.2),
     rec(id, "tests", 0.2, i % 2 ? 1 : 0.5),

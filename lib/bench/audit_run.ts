@@ -10,7 +10,7 @@ import { TraceSchema } from "../schemas/trace.ts";
 import { InputError, readJsonl } from "../util/jsonl.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
-import { ItemResultSchema } from "./records.ts";
+import { readRunFiles } from "./read_run.ts";
 import {
   gateAudit,
   type GateAuditRow,
@@ -55,17 +55,8 @@ export async function auditBenchmarkRun(
   items: readonly Item[],
   options: HiddenCandidateScoresOptions = {},
 ): Promise<RunAudit> {
+  const { manifest, records } = await readRunFiles(runDir);
   const manifestPath = `${runDir}/manifest.json`;
-  let manifest: { datasetHash?: unknown };
-  try {
-    manifest = JSON.parse(await Deno.readTextFile(manifestPath));
-  } catch (error) {
-    throw new InputError(
-      manifestPath,
-      error instanceof Deno.errors.NotFound ? "file not found" : `unreadable: ${error}`,
-    );
-  }
-  const records = await readJsonl(`${runDir}/items.jsonl`, ItemResultSchema);
   const traces = await readJsonl(`${runDir}/traces.jsonl`, TraceSchema);
   const used = new Set(records.map((r) => r.id));
   const selected = items.filter((i) => used.has(i.id));

@@ -17,8 +17,9 @@ import {
   summarizePaired,
 } from "../stats/summarize_paired.ts";
 import { zodOf } from "../schemas/zod_of.ts";
-import { InputError, readJsonl } from "../util/jsonl.ts";
-import { type ItemResult, ItemResultSchema } from "./records.ts";
+import { InputError } from "../util/jsonl.ts";
+import type { ItemResult } from "./records.ts";
+import { readRunFiles } from "./read_run.ts";
 import { pairedByItem } from "./summary.ts";
 
 /** One arm of a run comparison. */
@@ -200,21 +201,6 @@ export function compareRuns(
   };
 }
 
-async function readRun(dir: string): Promise<ComparedRun> {
-  const manifestPath = `${dir}/manifest.json`;
-  let manifest: Record<string, unknown>;
-  try {
-    manifest = JSON.parse(await Deno.readTextFile(manifestPath));
-  } catch (error) {
-    throw new InputError(
-      manifestPath,
-      error instanceof Deno.errors.NotFound ? "file not found" : `unreadable: ${error}`,
-    );
-  }
-  const records = await readJsonl(`${dir}/items.jsonl`, ItemResultSchema);
-  return { name: dir.replace(/\/+$/, "").split("/").pop() || dir, records, manifest };
-}
-
 /**
  * Reads two benchmark run directories and compares them with {@linkcode compareRuns}. Runs on
  * different datasets are refused: their items do not pair.
@@ -238,7 +224,7 @@ export async function compareRunDirs(
   dirB: string,
   options: CompareRunsOptions = {},
 ): Promise<RunComparison> {
-  const [a, b] = [await readRun(dirA), await readRun(dirB)];
+  const [a, b] = [await readRunFiles(dirA), await readRunFiles(dirB)];
   if (a.manifest?.datasetHash !== b.manifest?.datasetHash) {
     throw new InputError(
       `${dirB}/manifest.json`,

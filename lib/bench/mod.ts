@@ -63,3 +63,4 @@ export {
   type RunComparisonArm,
   RunComparisonSchema,
 } from "./compare_runs.ts";
+export { readRunFiles, type RunFiles } from "./read_run.ts";
