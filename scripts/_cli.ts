@@ -12,6 +12,7 @@ import { writeStderr } from "../lib/ui/stdout.ts";
 import type { Constitution } from "../lib/constitution/constitution.ts";
 import { loadConstitution } from "../lib/constitution/load_constitution.ts";
 import { restrictConstitution } from "../lib/constitution/restrict_constitution.ts";
+import { loadPriceTable, LOCAL_PRICES, type PriceTable } from "../lib/providers/pricing.ts";
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3, interrupted: 130 } as const;
@@ -251,4 +252,20 @@ export async function constitutionFromFlags(
       : "--principle-tags";
     throw new UsageError(`${flag}: ${(error as Error).message}`);
   }
+}
+
+/** `--prices FILE`: USD per million tokens by `provider:model` (see `loadPriceTable`). */
+export const PRICES_FLAG = { prices: { type: "string" } } as const;
+
+/**
+ * The price table of `--prices FILE` (on top of the free local engines), or the local prices only.
+ *
+ * @param values Parsed flags.
+ * @returns The table.
+ * @throws {InputError} naming the file and the bad key or field.
+ */
+export async function pricesFromFlags(values: Record<string, unknown>): Promise<PriceTable> {
+  return values.prices === undefined
+    ? { ...LOCAL_PRICES }
+    : await loadPriceTable(String(values.prices));
 }

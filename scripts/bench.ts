@@ -13,6 +13,8 @@ import {
   intFlag,
   numberFlag,
   parseFlags,
+  PRICES_FLAG,
+  pricesFromFlags,
   runCommand,
   UsageError,
   warn,
@@ -68,6 +70,8 @@ Options:
   --constitution PATH     constitution (repeatable: base, then overlays)        [constitution.md]
   --principles ID,…       critics and judges use only these principles (a principle ablation)
   --principle-tags T,…    … or only principles with any of these tags
+  --prices FILE           USD per million tokens by "provider:model": live cost counter and a
+                          cost column per arm (local engines are free)
   --sim-repair P          simulated student: repair probability given feedback  [0.6]
   --sim-false-accept P    simulated symmetric critic/judge false-accept rate    [0.3]
   --sim-false-reject P    simulated symmetric critic/judge false-reject rate    [0.2]
@@ -106,6 +110,7 @@ const FLAGS = {
   "max-tokens": { type: "string" },
   "max-minutes": { type: "string" },
   ...CONSTITUTION_FLAGS,
+  ...PRICES_FLAG,
   "sim-repair": { type: "string" },
   "sim-false-accept": { type: "string" },
   "sim-false-reject": { type: "string" },
@@ -207,6 +212,7 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
   const items = await loadDataset(datasetPath, { limit });
   if (!items.length) throw new UsageError(`${datasetPath}: the dataset has no items`);
   const constitution = await constitutionFromFlags(values);
+  const prices = await pricesFromFlags(values);
   const providerSpec = (values.provider as string | undefined) ?? "sim";
   const judgeSpec = values["judge-provider"] as string | undefined;
   const replay = values.replay === true;
@@ -261,6 +267,7 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
     title: `bench ${datasetName} · ${arms.map((a) => a.name).join(", ")}${
       simulated ? " · SIMULATED" : ""
     }`,
+    prices,
   });
   let result;
   try {
@@ -277,6 +284,7 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
       cache: replay ? "replay" : undefined,
       shard,
       budget,
+      prices: values.prices === undefined ? undefined : prices,
       resamples,
       onEvent: sink.onEvent,
       signal,

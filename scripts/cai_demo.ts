@@ -10,7 +10,15 @@ import type { Constitution } from "../lib/constitution/constitution.ts";
 import { createProvider } from "../lib/providers/mod.ts";
 import { critiqueRevisionLoop } from "../lib/loop/mod.ts";
 import { emit } from "../lib/schemas/events.ts";
-import { CONSTITUTION_FLAGS, constitutionFromFlags, EXIT, parseFlags, UsageError } from "./_cli.ts";
+import {
+  CONSTITUTION_FLAGS,
+  constitutionFromFlags,
+  EXIT,
+  parseFlags,
+  PRICES_FLAG,
+  pricesFromFlags,
+  UsageError,
+} from "./_cli.ts";
 import { type CliOutput, createCliOutput, UI_FLAG, UI_HELP, uiFlag } from "./cai_output.ts";
 import { probeAll, resolveProviderSpec } from "./cai_resolve.ts";
 import { runOfflineDemo } from "./cai_demo_offline.ts";
@@ -30,6 +38,7 @@ tests score it, and a report compares baseline, test-grounded revision and a sam
       --constitution <f>   constitution for the live loop (repeatable: base, then overlays)
       --principles <ids>   the live loop uses only these principles (e.g. a small model's context)
       --principle-tags <t> … or only principles with these tags
+      --prices <file>      USD per million tokens by "provider:model" (live cost counter)
 ${UI_HELP}
   -h, --help               this help
 
@@ -59,6 +68,7 @@ const FLAGS = {
   provider: { type: "string" },
   model: { type: "string" },
   ...CONSTITUTION_FLAGS,
+  ...PRICES_FLAG,
   ...UI_FLAG,
   help: { type: "boolean", short: "h" },
 } as const;
@@ -135,6 +145,7 @@ export async function demoMain(args: string[], signal: AbortSignal): Promise<num
   }
   const ui = uiFlag(values);
   const constitution = await constitutionFromFlags(values);
+  const prices = await pricesFromFlags(values);
   if (values.offline && values.provider) {
     throw new UsageError("--offline and --provider exclude each other");
   }
@@ -150,7 +161,7 @@ export async function demoMain(args: string[], signal: AbortSignal): Promise<num
     // probeAll lists in auto-pick order, so the first ready one is the pick.
   }
   if (spec) {
-    const out = createCliOutput(ui, { title: `autoconstitution demo · ${spec}` });
+    const out = createCliOutput(ui, { title: `autoconstitution demo · ${spec}`, prices });
     return await liveDemo(spec, constitution, out, signal);
   }
   const out = createCliOutput(ui, {

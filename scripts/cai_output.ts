@@ -8,6 +8,7 @@
  */
 import type { Event, EventSink } from "../lib/schemas/events.ts";
 import { createTerminalSink, resolveUiMode, UI_MODES, type UiMode } from "../lib/ui/terminal.ts";
+import type { PriceTable } from "../lib/providers/pricing.ts";
 import { stdoutIsTerminal, writeStdout } from "../lib/ui/stdout.ts";
 import { enumFlag } from "./_cli.ts";
 
@@ -60,6 +61,8 @@ export interface CliOutputOptions {
   write?: (text: string) => void;
   /** Whether stdout is a terminal. @default Deno.stdout.isTerminal() */
   isTTY?: boolean;
+  /** Prices for the live cost counter. @default LOCAL_PRICES */
+  prices?: PriceTable;
 }
 
 /**
@@ -83,7 +86,12 @@ export function createCliOutput(ui: UiMode, options: CliOutputOptions = {}): Cli
   const write = options.write ?? writeStdout;
   const isTTY = options.isTTY ?? stdoutIsTerminal();
   const mode = resolveUiMode(ui, isTTY);
-  const sink = createTerminalSink(mode, { write, isTTY, title: options.title });
+  const sink = createTerminalSink(mode, {
+    write,
+    isTTY,
+    title: options.title,
+    prices: options.prices,
+  });
   let started = false;
   let closed = false;
   const onEvent = (event: Event): void => {

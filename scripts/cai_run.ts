@@ -30,6 +30,8 @@ import {
   EXIT,
   intFlag,
   parseFlags,
+  PRICES_FLAG,
+  pricesFromFlags,
   UsageError,
   warn,
 } from "./_cli.ts";
@@ -60,6 +62,8 @@ constitution, the student revises, the judge scores, and the ratchet keeps only 
       --constitution <file>    base constitution, then overlays (repeatable; default constitution.md)
       --principles <ids>       use only these principles (comma-separated ids)
       --principle-tags <tags>  use only principles with any of these tags
+      --prices <file.json>     USD per million tokens by "provider:model" for the cost counter
+                               (local engines are free; other models show as unpriced)
       --critique-mode llm|judge
                                llm: a critic cites principles (default); judge: the judge's verdict
                                reasons are the feedback. Test-grounded critique needs a coding
@@ -93,6 +97,7 @@ const FLAGS = {
   "judge-provider": { type: "string" },
   "judge-model": { type: "string" },
   ...CONSTITUTION_FLAGS,
+  ...PRICES_FLAG,
   "critique-mode": { type: "string" },
   teacher: { type: "boolean" },
   seed: { type: "string" },
@@ -262,6 +267,7 @@ export async function runMain(args: string[], signal: AbortSignal): Promise<numb
     file: values["prompts-file"] as string | undefined,
   });
   const constitution: Constitution = await constitutionFromFlags(values);
+  const prices = await pricesFromFlags(values);
 
   const student = await resolveProviderSpec(values.provider as string | undefined, {
     model: values.model as string | undefined,
@@ -293,6 +299,7 @@ export async function runMain(args: string[], signal: AbortSignal): Promise<numb
     title: `autoconstitution run · student ${student.spec}` +
       (judgeProvider !== studentProvider ? ` · judge ${judge?.spec}` : "") +
       (replay ? " · REPLAY" : ""),
+    prices,
   });
   const config: LoopConfig = {
     provider: studentProvider,

@@ -84,7 +84,11 @@ Deno.test({
       assert.match(wide, /^Scoreboard ─+/m);
       assert.match(wide, /prompt-2 +r1 0\.90 best 0\.90 keep/);
       assert.match(wide, /\[#+\] 2\/2 ETA/);
-      assert.match(wide, /tokens in \d+ out \d+/);
+      assert.match(
+        wide,
+        /tokens in \d+ out \d+ {2}elapsed \d+:\d\d {2}cost \$0\.0000/,
+        "Ollama is free",
+      );
       assert.match(wide, /run [0-9a-f]{12}: 2\/2 item\(s\) done/);
       assert.equal((wide.match(/^Scoreboard/gm) ?? []).length, 1, "frames redraw in place");
 

@@ -33,7 +33,7 @@ from nbclient import NotebookClient
 cells = json.load(open(sys.argv[1]))
 nb = nbformat.v4.new_notebook()
 nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-NotebookClient(nb, timeout=120, kernel_name=sys.argv[2], resources={"metadata": {"path": sys.argv[3]}}).execute()
+NotebookClient(nb, timeout=120, iopub_timeout=120, raise_on_iopub_timeout=True, kernel_name=sys.argv[2], resources={"metadata": {"path": sys.argv[3]}}).execute()
 print(json.dumps([c.outputs for c in nb.cells]))
 `;
 

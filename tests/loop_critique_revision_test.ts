@@ -296,6 +296,25 @@ Deno.test("streaming emits token events that add up to each role's text", async 
   ]);
 });
 
+Deno.test("every recorded call is also a call event, in order, with the trace's records", async () => {
+  const provider = createScriptedProvider({
+    byRole: {
+      student: ["about 3", "3.14159"],
+      critic: critiqueJson("about 3"),
+      judge: [verdict("needs_revision", 0.2), verdict("compliant", 0.9)],
+    },
+  });
+  const { trace, events } = await run({ provider });
+  const calls = events.flatMap((e) => (e.type === "call" ? [e] : []));
+  assert.equal(calls.length, trace.calls.length);
+  assert.ok(calls.length >= 4);
+  calls.forEach((e, i) => {
+    const { type: _type, t: _t, itemId, ...record } = e;
+    assert.equal(itemId, "pi");
+    assert.deepEqual(record, trace.calls[i]);
+  });
+});
+
 Deno.test("a re-asked structured answer is streamed after a token restart event", async () => {
   const provider = createScriptedProvider({
     byRole: {

@@ -378,6 +378,10 @@ Deno.test({
             "notebook",
             "--execute",
             "--ExecutePreprocessor.timeout=300",
+            // nbclient waits only 4 s (by default) for a cell's outputs after its reply, then drops
+            // what comes later without an error: on a loaded 2-core CI machine that lost outputs.
+            "--ExecutePreprocessor.iopub_timeout=120",
+            "--ExecutePreprocessor.raise_on_iopub_timeout=True",
             "--output-dir",
             outDir,
             "--output",

@@ -126,6 +126,35 @@ Deno.test("the dashboard shows role panels, the scoreboard, progress and token c
   assert.match(frame, /! provider down/);
 });
 
+Deno.test("the cost counter prices each call and says which models it could not price", () => {
+  const call = (provider: string, model: string, inputTokens: number, outputTokens: number) => ({
+    type: "call" as const,
+    t: 1,
+    role: "judge",
+    provider,
+    model,
+    usage: { inputTokens, outputTokens },
+    ms: 5,
+    cached: false,
+  });
+  const priced = createDashboardState("t", 0, { "openai:gpt-4o": { input: 2.5, output: 10 } });
+  reduceDashboard(priced, call("openai", "gpt-4o", 200_000, 10_000));
+  reduceDashboard(priced, call("openai", "gpt-4o", 200_000, 10_000));
+  assert.ok(Math.abs(priced.costUsd - 1.2) < 1e-12);
+  assert.match(renderDashboard(priced, { width: 120 }), /cost \$1\.20$/m);
+  const local = createDashboardState("t", 0);
+  reduceDashboard(local, call("ollama", "llama3.2", 1000, 1000));
+  assert.match(renderDashboard(local, { width: 120 }), /cost \$0\.0000$/m);
+  reduceDashboard(local, call("anthropic", "claude", 10, 10));
+  reduceDashboard(local, call("anthropic", "claude", 10, 10));
+  assert.deepEqual(local.unpriced, ["anthropic:claude"]);
+  assert.match(
+    renderDashboard(local, { width: 200 }),
+    /cost ≥ \$0\.0000 \(no price for anthropic:claude: --prices FILE\)/,
+  );
+  assert.equal(formatPlainEvent(call("ollama", "m", 1, 1)), null, "plain mode stays quiet");
+});
+
 Deno.test("a token restart replaces the role's streamed text instead of appending to it", () => {
   const state = createDashboardState("t", 0);
   const base = { t: 0, itemId: "q1", role: "student", round: 0 };

@@ -28,6 +28,8 @@ export interface ItemResult {
   studentCalls: number;
   /** Tokens in + out. */
   tokens: number;
+  /** USD of the calls, when the run had a price table covering every call's model. */
+  costUsd?: number;
   /** Why the loop stopped. */
   stopReason: string;
   /** Set when the item failed (infrastructure error); score is then 0. */
@@ -58,6 +60,8 @@ const itemResultSchema = z.object({
   studentCalls: z.number().int().nonnegative(),
   /** Tokens in + out. */
   tokens: z.number().int().nonnegative(),
+  /** USD of the calls, when the run had a price table covering every call's model. */
+  costUsd: z.number().nonnegative().optional(),
   /** Why the loop stopped. */
   stopReason: z.string(),
   /** Set when the item failed (infrastructure error); score is then 0. */

@@ -22,6 +22,11 @@ function pText(p: number | undefined): string {
   return p < 0.001 ? "<0.001" : p.toFixed(3);
 }
 
+/** USD with enough digits for cheap calls. */
+function usd(x: number): string {
+  return x === 0 ? "0" : x < 0.01 ? x.toPrecision(2) : x.toFixed(3);
+}
+
 /**
  * Renders the benchmark summary as Markdown.
  *
@@ -44,9 +49,12 @@ export function renderReport(summary: BenchSummary): string {
       `scores are hidden-test pass fractions${summary.complete ? "" : "; **incomplete run**"}.`,
     "",
   );
+  // A cost column only when the run was priced (`--prices`): "$/item" is the mean USD per record.
+  const priced = summary.arms.some((a) => a.meanCostUsd !== undefined);
   lines.push(
-    "| Config | Critic | Gate | Score | Pass | Δ vs baseline | 95% CI | W/T/L | p (sign) | Δ vs control | calls |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "| Config | Critic | Gate | Score | Pass | Δ vs baseline | 95% CI | W/T/L | p (sign) | Δ vs control | calls |" +
+      (priced ? " $/item |" : ""),
+    "|---|---|---|---|---|---|---|---|---|---|---|" + (priced ? "---|" : ""),
   );
   for (const a of summary.arms) {
     const b = a.vsBaseline;
@@ -57,7 +65,8 @@ export function renderReport(summary: BenchSummary): string {
         b ? `${b.wtl.wins}/${b.wtl.ties}/${b.wtl.losses}` : "–"
       } | ${pText(b?.signTest.p)} | ${
         a.vsControl ? `${fmt(a.vsControl.delta)} ${ciText(a.vsControl)}` : "–"
-      } | ${a.meanCalls.toFixed(1)} |`,
+      } | ${a.meanCalls.toFixed(1)} |` +
+        (priced ? ` ${a.meanCostUsd === undefined ? "–" : usd(a.meanCostUsd)} |` : ""),
     );
   }
   const method = (summary.arms.find((a) => (a.vsBaseline?.ci.resamples ?? 0) > 0) ??

@@ -20,6 +20,7 @@ import type { Provider } from "../providers/types.ts";
 import { withCache } from "../providers/cache.ts";
 import { createLimiter, withLimiter } from "../providers/limiter.ts";
 import { withCallRecording } from "../providers/record.ts";
+import { callsCost, type PriceTable } from "../providers/pricing.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import { critiqueRevisionLoop, type LoopConfig } from "../loop/critique_revision_loop.ts";
 import { llmCritic } from "../loop/llm_critic.ts";
@@ -99,6 +100,11 @@ export interface BenchmarkOptions {
   resamples?: number;
   /** Extra parameters recorded in the manifest. @default {} */
   parameters?: Record<string, unknown>;
+  /**
+   * Prices of the models (see `loadPriceTable`): every record whose calls are all priced gets
+   * `costUsd`, and the summary a mean cost per arm. @default undefined (no costs)
+   */
+  prices?: PriceTable;
   /** Receives events (loop events of every item, plus progress). @default undefined */
   onEvent?: EventSink;
   /** Stops scheduling new work; in-flight items finish as `aborted`. @default undefined */
@@ -454,6 +460,7 @@ export async function runBenchmark(
       calls: trace.calls.length,
       studentCalls: trace.calls.filter((c) => c.role === "student").length,
       tokens: trace.usage.inputTokens + trace.usage.outputTokens,
+      ...costOf(trace.calls),
       stopReason: trace.stopReason,
       ...(trace.error ? { error: trace.error } : {}),
       ms: performance.now() - t0,
@@ -464,6 +471,13 @@ export async function runBenchmark(
     return record;
   };
 
+  /** `{ costUsd }` when a price table covers every call, else nothing. */
+  const costOf = (calls: readonly CallRecord[]): { costUsd?: number } => {
+    if (!options.prices) return {};
+    const cost = callsCost(calls, options.prices);
+    return cost.unpriced.length ? {} : { costUsd: cost.usd };
+  };
+
   const runBestOfN = async (item: CodingItem, arm: Arm, seed: number): Promise<ItemResult> => {
     const t0 = performance.now();
     const matched = arm.matchBudgetOf
@@ -471,9 +485,12 @@ export async function runBenchmark(
       : undefined;
     const n = arm.n ?? Math.max(1, matched?.studentCalls ?? 1);
     let calls = 0, tokens = 0;
+    const made: CallRecord[] = [];
     const count = (c: CallRecord) => {
       calls++;
+      made.push(c);
       tokens += c.usage.inputTokens + c.usage.outputTokens;
+      emit(options.onEvent, { type: "call", itemId: item.id, ...c });
     };
     const counted = withCallRecording(student, count, { defaultRole: "student" });
     const judged = withCallRecording(arm.judge === "asymmetric" ? judgeSide : student, count, {
@@ -533,6 +550,7 @@ export async function runBenchmark(
       calls,
       studentCalls: n,
       tokens,
+      ...costOf(made),
       stopReason: error ? "error" : `best_of_${n}`,
       ...(error ? { error } : {}),
       ms: performance.now() - t0,

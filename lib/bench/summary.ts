@@ -47,6 +47,8 @@ export interface ArmSummary {
   meanStudentCalls: number;
   /** Mean tokens per record. */
   meanTokens: number;
+  /** Mean USD per record, when every record of the arm has a cost (the run had prices). */
+  meanCostUsd?: number;
   /** Records that ended with an error. */
   errors: number;
   /** Paired comparison with the baseline arm (absent for the baseline itself). */
@@ -71,6 +73,7 @@ export const ArmSummarySchema: Schema<ArmSummary> = z.object({
   meanCalls: z.number(),
   meanStudentCalls: z.number(),
   meanTokens: z.number(),
+  meanCostUsd: z.number().nonnegative().optional(),
   errors: z.number().int().min(0),
   vsBaseline: zodOf(PairedSummarySchema).optional(),
   vsControl: zodOf(PairedSummarySchema).optional(),
@@ -234,6 +237,9 @@ export function summarizeBenchmark(
       meanCalls: mean(rs.map((r) => r.calls)),
       meanStudentCalls: mean(rs.map((r) => r.studentCalls)),
       meanTokens: mean(rs.map((r) => r.tokens)),
+      ...(rs.length && rs.every((r) => r.costUsd !== undefined)
+        ? { meanCostUsd: mean(rs.map((r) => r.costUsd!)) }
+        : {}),
       errors: rs.filter((r) => r.error).length,
       vsBaseline: compare(arm, baseline, "baseline"),
       vsControl: compare(arm, control, "control"),

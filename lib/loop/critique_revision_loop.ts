@@ -188,11 +188,12 @@ export async function critiqueRevisionLoop(item: Item, config: LoopConfig): Prom
 
   const calls: CallRecord[] = [];
   const usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  const send = (event: EventInput): void => emit(config.onEvent, event);
   const onCall = (call: CallRecord): void => {
     calls.push(call);
     addUsage(usage, call.usage);
+    send({ type: "call", itemId, ...call });
   };
-  const send = (event: EventInput): void => emit(config.onEvent, event);
   const providerFor = (role: LoopRole): Provider =>
     withCallRecording(config.providers?.[role] ?? config.provider, onCall, { defaultRole: role });
   const student = providerFor("student");

@@ -118,3 +118,13 @@ export {
   type ProviderProbe,
   ProviderProbeSchema,
 } from "./probe.ts";
+export {
+  type CallsCost,
+  callsCost,
+  loadPriceTable,
+  LOCAL_PRICES,
+  type ModelPrice,
+  priceFor,
+  type PriceTable,
+  PriceTableSchema,
+} from "./pricing.ts";

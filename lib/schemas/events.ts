@@ -50,6 +50,17 @@ export const EventSchema = z.discriminatedUnion("type", [
   }),
   z.object({
     ...base,
+    type: z.literal("call"),
+    role: z.string(),
+    provider: z.string(),
+    model: z.string(),
+    usage: UsageSchema,
+    ms: z.number().nonnegative(),
+    cached: z.boolean(),
+    error: z.string().optional(),
+  }),
+  z.object({
+    ...base,
     type: z.literal("token"),
     role: z.string(),
     round: z.number().int(),
@@ -128,6 +139,17 @@ export type Event =
     text: string;
     usage?: Usage;
     ms?: number;
+  }
+  | EventBase & {
+    /** One LLM call finished (or failed): who made it, with which model, at what token cost. */
+    type: "call";
+    role: string;
+    provider: string;
+    model: string;
+    usage: Usage;
+    ms: number;
+    cached: boolean;
+    error?: string;
   }
   | EventBase & {
     type: "token";

@@ -1,13 +1,14 @@
 /**
  * The live terminal dashboard: a pure reducer from events to state, and a pure renderer from state to
  * a frame (a string), so both can be tested without a terminal. Role panels with streaming text, a
- * round-and-ratchet scoreboard, a progress bar with ETA, and token counters.
+ * round-and-ratchet scoreboard, a progress bar with ETA, and token and cost counters.
  *
  * @module
  */
 import type { Event } from "../schemas/events.ts";
 import { createStyles, displayWidth, padEndToWidth, sliceToWidth } from "./ansi.ts";
 import { oneLine } from "./plain.ts";
+import { callsCost, LOCAL_PRICES, type PriceTable } from "../providers/pricing.ts";
 
 /** The roles shown as panels, in order. */
 export const DASHBOARD_ROLES: readonly string[] = ["student", "critic", "teacher", "judge"];
@@ -50,6 +51,12 @@ export interface DashboardState {
   inputTokens: number;
   /** Output tokens. */
   outputTokens: number;
+  /** Prices of the calls (USD per million tokens). */
+  prices: PriceTable;
+  /** USD of the priced calls so far. */
+  costUsd: number;
+  /** `provider:model` of calls without a price (their cost is not in `costUsd`). */
+  unpriced: string[];
   /** Errors and warnings, newest last. */
   notes: string[];
 }
@@ -59,6 +66,7 @@ export interface DashboardState {
  *
  * @param title The title line.
  * @param now Start time in ms. @default Date.now()
+ * @param prices Prices of the calls. @default LOCAL_PRICES (local engines free, others unpriced)
  * @returns A fresh state.
  *
  * @example
@@ -67,8 +75,15 @@ export interface DashboardState {
  * if (createDashboardState("run").done !== 0) throw new Error();
  * ```
  */
-export function createDashboardState(title: string, now: number = Date.now()): DashboardState {
+export function createDashboardState(
+  title: string,
+  now: number = Date.now(),
+  prices: PriceTable = { ...LOCAL_PRICES },
+): DashboardState {
   return {
+    prices,
+    costUsd: 0,
+    unpriced: [],
     title,
     round: 0,
     panels: {},
@@ -131,6 +146,12 @@ export function reduceDashboard(state: DashboardState, event: Event): DashboardS
       state.panels[event.role] = ((event.restart ? "" : state.panels[event.role] ?? "") +
         event.text).slice(-MAX_PANEL_TEXT);
       break;
+    case "call": {
+      const cost = callsCost([event], state.prices);
+      state.costUsd += cost.usd;
+      for (const m of cost.unpriced) if (!state.unpriced.includes(m)) state.unpriced.push(m);
+      break;
+    }
     case "role_end":
       if (event.usage) {
         state.inputTokens += event.usage.inputTokens;
@@ -200,6 +221,13 @@ function wrapLines(text: string, width: number, lines: number): string[] {
   return out.slice(-lines);
 }
 
+/** "cost $0.0123", or a lower bound naming the models without a price. */
+function formatCost(state: DashboardState): string {
+  const usd = state.costUsd < 1 ? state.costUsd.toFixed(4) : state.costUsd.toFixed(2);
+  if (!state.unpriced.length) return `cost $${usd}`;
+  return `cost ≥ $${usd} (no price for ${state.unpriced.join(", ")}: --prices FILE)`;
+}
+
 function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   return s >= 3600
@@ -261,7 +289,9 @@ export function renderDashboard(state: DashboardState, options: RenderOptions = 
     push(`[${"#".repeat(filled)}${".".repeat(barWidth - filled)}]${label}`);
   }
   push(
-    `tokens in ${state.inputTokens} out ${state.outputTokens}  elapsed ${formatDuration(elapsed)}`,
+    `tokens in ${state.inputTokens} out ${state.outputTokens}  elapsed ${
+      formatDuration(elapsed)
+    }  ${formatCost(state)}`,
     st.dim,
   );
   for (const note of state.notes) push(`! ${oneLine(note, width)}`, st.red);

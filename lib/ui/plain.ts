@@ -73,6 +73,7 @@ export function formatPlainEvent(event: Event): string | null {
       return `${tag("round", event, event.round)} end`;
     case "role_start":
     case "token":
+    case "call":
       return null;
     case "role_end": {
       // These roles' results arrive as their own structured events (score, verdict, critique).

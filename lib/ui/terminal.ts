@@ -15,6 +15,7 @@ import {
 } from "./dashboard.ts";
 import { formatPlainEvent } from "./plain.ts";
 import { stdoutIsTerminal, terminalColumns, terminalRows, writeStdout } from "./stdout.ts";
+import type { PriceTable } from "../providers/pricing.ts";
 
 /** UI modes accepted by every command's `--ui` flag. */
 export const UI_MODES: readonly ["auto", "live", "plain", "json"] = [
@@ -43,6 +44,8 @@ export interface TerminalSinkOptions {
   title?: string;
   /** Minimum milliseconds between live redraws. @default 80 */
   frameMs?: number;
+  /** Prices for the live cost counter. @default LOCAL_PRICES (local engines free) */
+  prices?: PriceTable;
 }
 
 /** A sink plus a `close()` that flushes the final frame. */
@@ -117,7 +120,11 @@ export function createTerminalSink(mode: UiMode, options: TerminalSinkOptions = 
       close: () => {},
     };
   }
-  const state = createDashboardState(options.title ?? "autoconstitution");
+  const state = createDashboardState(
+    options.title ?? "autoconstitution",
+    Date.now(),
+    options.prices,
+  );
   const color = colorEnabled(isTTY);
   const frameMs = options.frameMs ?? 80;
   let lastLines = 0;
