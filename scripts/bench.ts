@@ -28,7 +28,12 @@ import { renderReport } from "../lib/bench/report.ts";
 import { writeBenchmarkPlots } from "../lib/bench/write_plots.ts";
 import { ItemResultSchema } from "../lib/bench/records.ts";
 import { auditBenchmarkRun } from "../lib/bench/audit_run.ts";
-import { compareRunDirs, renderRunComparison } from "../lib/bench/compare_runs.ts";
+import {
+  compareRunDirs,
+  renderRunComparison,
+  writeRunComparison,
+} from "../lib/bench/compare_runs.ts";
+import { readRunFiles } from "../lib/bench/read_run.ts";
 import type { Item } from "../lib/schemas/item.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
@@ -42,7 +47,7 @@ export const BENCH_HELP = `usage: deno task bench [options]
        deno task bench merge --out DIR SHARD_DIR...
        deno task bench power [--items 12,24,48] [--seeds 1,3] [--effects 0.1,0.2]
        deno task bench audit --out RUN_DIR [--dataset PATH] [--limit N]
-       deno task bench compare RUN_A RUN_B [--arms A,B] [--json]
+       deno task bench compare RUN_A RUN_B [--arms A,B] [--json] [--out DIR]
 
 Runs every item × arm × seed of a coding dataset; the final answer of every arm is scored on the
 dataset's HIDDEN tests (no role ever sees them). Writes runs/<name>/: manifest.json, items.jsonl,
@@ -423,6 +428,7 @@ async function compareMain(args: string[]): Promise<number> {
     arms: { type: "string" },
     resamples: { type: "string" },
     json: { type: "boolean" },
+    out: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -448,5 +454,10 @@ async function compareMain(args: string[]): Promise<number> {
     throw error;
   }
   console.log(values.json ? JSON.stringify(comparison) : renderRunComparison(comparison));
+  if (values.out) {
+    const simulated = (await readRunFiles(positionals[1])).manifest.simulated === true;
+    const written = await writeRunComparison(String(values.out), comparison, { simulated });
+    if (!values.json) console.log(`wrote ${written.join(", ")}`);
+  }
   return EXIT.ok;
 }

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { BenchSummarySchema } from "../lib/bench/summary.ts";
 import { ItemResultSchema, resultKey } from "../lib/bench/records.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
+import { TraceSchema } from "../lib/schemas/trace.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const BASE = [
@@ -105,6 +106,22 @@ Deno.test("bench shards merged with 'bench merge' give the single-machine summar
     const merged = await run(["merge", "--out", `${tmp}/merged`, `${tmp}/s0`, `${tmp}/s1`]);
     assert.equal(merged.code, 0, merged.stderr);
     assert.deepEqual(await summaryOf(`${tmp}/merged`), await summaryOf(`${tmp}/whole`));
+    // The shards' traces are merged in the records' order, so the merged run can be audited.
+    const mergedRecords = parseJsonl(
+      await Deno.readTextFile(`${tmp}/merged/items.jsonl`),
+      ItemResultSchema,
+    );
+    const mergedTraces = parseJsonl(
+      await Deno.readTextFile(`${tmp}/merged/traces.jsonl`),
+      TraceSchema,
+    );
+    assert.deepEqual(
+      mergedTraces.map((t) => t.traceId),
+      mergedRecords.flatMap((r) => (r.traceId ? [r.traceId] : [])),
+    );
+    const audit = await run(["audit", "--out", `${tmp}/merged`, "--limit", "3"]);
+    assert.equal(audit.code, 0, audit.stderr);
+    assert.match(audit.stdout, /\| tests \| visible_tests \|/);
     // A missing shard is reported, not silently summarized as complete.
     const partial = await run(["merge", "--out", `${tmp}/partial`, `${tmp}/s0`]);
     assert.equal(partial.code, 1);

@@ -123,6 +123,28 @@ Deno.test("bench compare: two runs that differ only in their principles, a bad p
     ]);
     const parsed = RunComparisonSchema.parse(JSON.parse(json.stdout));
     assert.deepEqual(parsed.arms.map((a) => a.arm), ["baseline", "judge_symmetric"]);
+    const saved = await cai([
+      "bench",
+      "compare",
+      `${tmp}/full`,
+      `${tmp}/one`,
+      "--resamples",
+      "99",
+      "--out",
+      `${tmp}/cmp`,
+    ]);
+    assert.equal(saved.code, 0, saved.stderr);
+    assert.deepEqual(
+      RunComparisonSchema.parse(JSON.parse(await Deno.readTextFile(`${tmp}/cmp/compare.json`))),
+      parsed,
+    );
+    assert.equal(
+      await Deno.readTextFile(`${tmp}/cmp/compare.md`),
+      r.stdout.replace(/\n$/, ""),
+      "compare.md is what was printed",
+    );
+    const svg = await Deno.readTextFile(`${tmp}/cmp/compare_forest.svg`);
+    assert.ok(svg.startsWith("<svg") && svg.includes("SIMULATED") && svg.includes("baseline"));
 
     // Another dataset does not pair; a missing run, one directory or an unknown arm are usage errors.
     const manifest = JSON.parse(await Deno.readTextFile(`${tmp}/one/manifest.json`));

@@ -216,3 +216,37 @@ Deno.test("a provider that is down is a recorded error for the item, not a crash
     assert.match(r.error ?? "", /refused/);
   }
 });
+
+Deno.test("traces.jsonl comes out in the records' order, whichever unit finished first", async () => {
+  const items = await loadDataset(HARD, { limit: 6 });
+  const sim = createSimulatedProvider(items);
+  // Items finish in reverse: the first item's calls are the slowest.
+  const slow = {
+    name: sim.name,
+    model: sim.model,
+    async chat(messages: Parameters<typeof sim.chat>[0], options: Parameters<typeof sim.chat>[1]) {
+      const rank = items.findIndex((i) => i.id === options?.itemId);
+      await new Promise((resolve) => setTimeout(resolve, (items.length - rank) * 15));
+      return sim.chat(messages, options);
+    },
+  };
+  const tmp = await Deno.makeTempDir({ prefix: "bench_order_" });
+  try {
+    await runBenchmark(items, resolveArms(["baseline", "tests"], { rounds: 1 }), {
+      provider: slow,
+      constitution: await loadConstitution(),
+      outDir: tmp,
+      concurrency: 6,
+      simulated: true,
+      resamples: 99,
+    });
+    const records = parseJsonl(await Deno.readTextFile(`${tmp}/items.jsonl`), ItemResultSchema);
+    const traces = parseJsonl(await Deno.readTextFile(`${tmp}/traces.jsonl`), TraceSchema);
+    assert.equal(traces.length, records.length);
+    assert.deepEqual(traces.map((t) => t.traceId), records.map((r) => r.traceId));
+    // Records (and so traces) are sorted by arm, seed, then item id.
+    assert.deepEqual(traces.slice(0, 6).map((t) => t.itemId), items.map((i) => i.id).sort());
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

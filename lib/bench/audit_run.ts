@@ -60,7 +60,11 @@ export async function auditBenchmarkRun(
   const traces = await readJsonl(`${runDir}/traces.jsonl`, TraceSchema);
   const used = new Set(records.map((r) => r.id));
   const selected = items.filter((i) => used.has(i.id));
-  if (selected.length !== used.size || sha256Hex(selected) !== manifest.datasetHash) {
+  // A merged run (bench merge) has no dataset hash: its items must all be in the dataset given.
+  const merged = manifest.datasetHash === undefined && Array.isArray(manifest.mergedFrom);
+  if (
+    selected.length !== used.size || (!merged && sha256Hex(selected) !== manifest.datasetHash)
+  ) {
     throw new InputError(
       manifestPath,
       `the dataset given is not the one this run used (${selected.length} of its ${used.size} ` +

@@ -20,6 +20,9 @@ import { zodOf } from "../schemas/zod_of.ts";
 import { InputError } from "../util/jsonl.ts";
 import type { ItemResult } from "./records.ts";
 import { readRunFiles } from "./read_run.ts";
+import { forestPlot, type ForestRow } from "../plot/forest_plot.ts";
+import { toSVG } from "../plot/to_svg.ts";
+import { writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
 import { pairedByItem } from "./summary.ts";
 
 /** One arm of a run comparison. */
@@ -289,4 +292,78 @@ export function renderRunComparison(comparison: RunComparison): string {
   );
   if (c.notes.length) lines.push("", ...c.notes.map((n) => `Note: ${n}`));
   return lines.join("\n") + "\n";
+}
+
+/**
+ * Turns a run comparison into forest-plot rows (Δ = B − A per arm with its CI and W/T/L); arms with
+ * fewer than two paired items (no interval) are left out.
+ *
+ * @param comparison From {@linkcode compareRuns}.
+ * @returns Rows for `forestPlot`.
+ *
+ * @example
+ * ```ts
+ * import { compareRuns, comparisonForestRows } from "./compare_runs.ts";
+ * const rec = (id: string, score: number) => ({ id, arm: "tests", seed: 0, score }) as never;
+ * const c = compareRuns({ name: "A", records: [rec("x", 0), rec("y", 0)] },
+ *   { name: "B", records: [rec("x", 1), rec("y", 1)] }, { resamples: 99 });
+ * if (comparisonForestRows(c)[0].delta !== 1) throw new Error();
+ * ```
+ */
+export function comparisonForestRows(comparison: RunComparison): ForestRow[] {
+  return comparison.arms.flatMap(({ arm, paired: p }) =>
+    p.delta === null || p.ci.low === null || p.ci.high === null ? [] : [{
+      arm,
+      delta: p.delta,
+      lo: p.ci.low,
+      hi: p.ci.high,
+      method: `${p.ci.method} bootstrap`,
+      wins: p.wtl.wins,
+      ties: p.wtl.ties,
+      losses: p.wtl.losses,
+    }]
+  );
+}
+
+/**
+ * Writes a comparison to `dir`: `compare.json` (valid under {@linkcode RunComparisonSchema}),
+ * `compare.md` and, when an arm has an interval, the forest plot `compare_forest.svg` with its
+ * Vega-Lite JSON — each atomically.
+ *
+ * @param dir Output directory (created when missing).
+ * @param comparison From {@linkcode compareRuns}.
+ * @param options Label the plot SIMULATED.
+ * @returns The paths written.
+ *
+ * @example
+ * ```ts
+ * import { compareRuns, writeRunComparison } from "./compare_runs.ts";
+ * const rec = (id: string, score: number) => ({ id, arm: "tests", seed: 0, score }) as never;
+ * const c = compareRuns({ name: "A", records: [rec("x", 0), rec("y", 0.5)] },
+ *   { name: "B", records: [rec("x", 1), rec("y", 1)] }, { resamples: 99 });
+ * const paths = await writeRunComparison(await Deno.makeTempDir(), c);
+ * if (!paths.some((p) => p.endsWith("compare_forest.svg"))) throw new Error();
+ * ```
+ */
+export async function writeRunComparison(
+  dir: string,
+  comparison: RunComparison,
+  options: { simulated?: boolean } = {},
+): Promise<string[]> {
+  await Deno.mkdir(dir, { recursive: true });
+  const written = [`${dir}/compare.json`, `${dir}/compare.md`];
+  await writeJsonAtomic(written[0], comparison);
+  await writeTextAtomic(written[1], renderRunComparison(comparison));
+  const rows = comparisonForestRows(comparison);
+  if (rows.length) {
+    const spec = forestPlot(rows, {
+      title: `${comparison.b} − ${comparison.a}`,
+      simulated: options.simulated ?? false,
+      xTitle: `Δ hidden-test score, ${comparison.b} − ${comparison.a} (95% CI)`,
+    });
+    await writeTextAtomic(`${dir}/compare_forest.svg`, await toSVG(spec));
+    await writeJsonAtomic(`${dir}/compare_forest.vl.json`, spec);
+    written.push(`${dir}/compare_forest.svg`);
+  }
+  return written;
 }

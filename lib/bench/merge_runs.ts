@@ -68,6 +68,8 @@ export async function mergeBenchmarkRuns(
   let reference: z.infer<typeof ShardManifestSchema> | undefined;
   const shards = new Set<number>();
   const records = new Map<string, ItemResult>();
+  const traces = new Map<string, string>();
+  let first: Record<string, unknown> | undefined;
   let count = 1;
   for (const dir of dirs) {
     const path = `${dir}/manifest.json`;
@@ -79,6 +81,7 @@ export async function mergeBenchmarkRuns(
     const m = parsed.data;
     if (!reference) {
       reference = m;
+      first = m as Record<string, unknown>;
       count = m.parameters.shard?.count ?? 1;
     } else {
       if (stableStringify(m.parameters.arms) !== stableStringify(reference.parameters.arms)) {
@@ -110,6 +113,15 @@ export async function mergeBenchmarkRuns(
       }
       records.set(key, r);
     }
+    const text = await Deno.readTextFile(`${dir}/traces.jsonl`).catch(() => "");
+    for (const line of text.split("\n")) {
+      if (!line.trim()) continue;
+      try {
+        traces.set(JSON.parse(line).traceId, line);
+      } catch {
+        // a torn last line of an interrupted shard: its unit has no record either
+      }
+    }
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !shards.has(i));
   const arms = reference!.parameters.arms;
@@ -136,9 +148,19 @@ export async function mergeBenchmarkRuns(
     `${outDir}/items.jsonl`,
     all.map((r) => JSON.stringify(r)).join("\n") + "\n",
   );
+  // Traces in the records' order, as a single-machine run writes them.
+  const ordered = all.flatMap((r) => {
+    const line = r.traceId === undefined ? undefined : traces.get(r.traceId);
+    return line === undefined ? [] : [line];
+  });
+  if (ordered.length) await writeTextAtomic(`${outDir}/traces.jsonl`, ordered.join("\n") + "\n");
   await writeJsonAtomic(`${outDir}/summary.json`, summary);
   await writeTextAtomic(`${outDir}/report.md`, renderReport(summary));
+  // The first shard's run description (models, constitution, versions); the dataset hash of a
+  // merged run is not known (each shard hashed its own items), so it is left out.
+  const { datasetHash: _h, datasetItems: _n, runKey: _k, runId: _r, ...described } = first!;
   await writeJsonAtomic(`${outDir}/manifest.json`, {
+    ...described,
     mergedFrom: [...dirs],
     shards: count,
     seeds: reference!.seeds,

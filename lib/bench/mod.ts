@@ -58,6 +58,7 @@ export {
   compareRunDirs,
   compareRuns,
   type CompareRunsOptions,
+  comparisonForestRows,
   renderRunComparison,
   type RunComparison,
   type RunComparisonArm,

@@ -185,21 +185,34 @@ async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
-/** Keeps the last trace of each trace id (a unit interrupted after its trace was written reruns). */
-async function rewriteTraces(path: string): Promise<void> {
+/**
+ * Rewrites `traces.jsonl` in the records' order, keeping the last trace of each trace id (a unit
+ * interrupted after its trace was written reruns).
+ */
+async function rewriteTraces(path: string, order: readonly string[]): Promise<void> {
   const text = await readIfExists(path);
   if (!text) return;
   const byId = new Map<string, string>();
   const lines = text.split("\n").filter((l) => l.trim());
   for (const [i, line] of lines.entries()) {
     try {
-      byId.set(JSON.parse(line).traceId, line);
+      const id = JSON.parse(line).traceId;
+      byId.delete(id); // a re-run unit's trace replaces the earlier one, in the later position
+      byId.set(id, line);
     } catch (error) {
       if (i !== lines.length - 1) throw error; // only a torn last line is tolerated
     }
   }
-  if (byId.size === lines.length) return;
-  await writeTextAtomic(path, [...byId.values()].join("\n") + "\n");
+  // The records' order (arm, seed, item), so the file does not depend on which unit finished
+  // first; traces without a record yet (an unfinished run) follow in the order they were written.
+  const rank = new Map(order.map((id, k) => [id, k]));
+  const ids = [...byId.keys()];
+  const sorted = ids
+    .map((id, k) => ({ id, key: rank.get(id) ?? order.length + k }))
+    .sort((a, b) => a.key - b.key)
+    .map((x) => byId.get(x.id)!);
+  const out = sorted.join("\n") + "\n";
+  if (out !== lines.join("\n") + "\n") await writeTextAtomic(path, out);
 }
 
 /** Arms in execution order: loop arms before the best-of-n controls that match their budget. */
@@ -629,7 +642,10 @@ export async function runBenchmark(
       `${outDir}/items.jsonl`,
       sorted.map((r) => JSON.stringify(r)).join("\n") + "\n",
     );
-    await rewriteTraces(tracesPath!);
+    await rewriteTraces(
+      tracesPath!,
+      sorted.flatMap((r) => (r.traceId === undefined ? [] : [r.traceId])),
+    );
     await writeJsonAtomic(`${outDir}/summary.json`, summary);
     await writeTextAtomic(`${outDir}/report.md`, renderReport(summary));
   }
