@@ -6,6 +6,8 @@
  */
 import { z } from "zod";
 import {
+  type CallRecord,
+  CallRecordSchema,
   type Critique,
   CritiqueSchema,
   type RatchetDecision,
@@ -48,17 +50,7 @@ export const EventSchema = z.discriminatedUnion("type", [
     usage: UsageSchema.optional(),
     ms: z.number().optional(),
   }),
-  z.object({
-    ...base,
-    type: z.literal("call"),
-    role: z.string(),
-    provider: z.string(),
-    model: z.string(),
-    usage: UsageSchema,
-    ms: z.number().nonnegative(),
-    cached: z.boolean(),
-    error: z.string().optional(),
-  }),
+  z.object({ ...base, type: z.literal("call"), ...CallRecordSchema.shape }),
   z.object({
     ...base,
     type: z.literal("token"),
@@ -140,17 +132,8 @@ export type Event =
     usage?: Usage;
     ms?: number;
   }
-  | EventBase & {
-    /** One LLM call finished (or failed): who made it, with which model, at what token cost. */
-    type: "call";
-    role: string;
-    provider: string;
-    model: string;
-    usage: Usage;
-    ms: number;
-    cached: boolean;
-    error?: string;
-  }
+  /** One LLM call finished (or failed): who made it, with which model, at what token cost. */
+  | EventBase & { type: "call" } & CallRecord
   | EventBase & {
     type: "token";
     role: string;
