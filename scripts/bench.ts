@@ -34,6 +34,7 @@ import {
   writeRunComparison,
 } from "../lib/bench/compare_runs.ts";
 import { readRunFiles } from "../lib/bench/read_run.ts";
+import { priceFor } from "../lib/providers/pricing.ts";
 import type { Item } from "../lib/schemas/item.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
@@ -71,7 +72,8 @@ Options:
   --out DIR               output directory                                      [runs/<dataset>-<provider>]
   --replay                zero network: every call must come from the run's recorded cache
   --shard I/N             run shard I of N (items i with i % N == I); merge with 'bench merge'
-  --max-calls N, --max-tokens N, --max-minutes N   budgets (finished work is kept)
+  --max-calls N, --max-tokens N, --max-minutes N, --max-cost USD (with --prices)
+                          budgets: stop scheduling, keep finished work, re-run to continue
   --constitution PATH     constitution (repeatable: base, then overlays)        [constitution.md]
   --principles ID,…       critics and judges use only these principles (a principle ablation)
   --principle-tags T,…    … or only principles with any of these tags
@@ -114,6 +116,7 @@ const FLAGS = {
   "max-calls": { type: "string" },
   "max-tokens": { type: "string" },
   "max-minutes": { type: "string" },
+  "max-cost": { type: "string" },
   ...CONSTITUTION_FLAGS,
   ...PRICES_FLAG,
   "sim-repair": { type: "string" },
@@ -211,7 +214,11 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
     maxWallMs: values["max-minutes"] === undefined
       ? undefined
       : numberFlag(values, "max-minutes", 0, 0.01) * 60_000,
+    maxCostUsd: values["max-cost"] === undefined ? undefined : numberFlag(values, "max-cost", 0, 0),
   };
+  if (budget.maxCostUsd !== undefined && values.prices === undefined) {
+    throw new UsageError("--max-cost needs --prices FILE (what the calls cost)");
+  }
 
   // Validate every input before anything is written.
   const items = await loadDataset(datasetPath, { limit });
@@ -261,6 +268,13 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
     warn(
       "no --judge-provider: the asymmetric arm uses the student's own model (it is then symmetric)",
     );
+  }
+  if (budget.maxCostUsd !== undefined) {
+    for (const p of [provider, judgeProvider]) {
+      if (p && !priceFor(prices, p.name, p.model)) {
+        throw new UsageError(`--max-cost: ${values.prices} has no price for ${p.name}:${p.model}`);
+      }
+    }
   }
   const datasetName = datasetPath.split("/").pop()!.replace(/\.jsonl$/, "");
   const outDir = (values.out as string | undefined) ??

@@ -75,3 +75,49 @@ Deno.test("bench --prices with a bad file exits 2 naming the file and field, and
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a cost budget stops scheduling once the priced calls reach it, and a re-run continues", async () => {
+  const items = await loadDataset(`${ROOT}datasets/coding_hard.jsonl`, { limit: 6 });
+  const constitution = await loadConstitution(`${ROOT}constitution.md`);
+  const arms = resolveArms(["baseline", "tests"], { rounds: 1 });
+  const outDir = await Deno.makeTempDir({ prefix: "bench_cost_budget_" });
+  const prices = { "sim:*": { input: 1000, output: 1000 } }; // about $0.3 an answer
+  const options = (maxCostUsd: number) => ({
+    provider: createSimulatedProvider(items),
+    constitution,
+    simulated: true,
+    outDir,
+    resamples: 99,
+    concurrency: 1,
+    prices,
+    budget: { maxCostUsd },
+  });
+  try {
+    const first = await runBenchmark(items, arms, options(1));
+    const spent = first.records.reduce((s, r) => s + r.costUsd!, 0);
+    assert.equal(first.summary.complete, false);
+    assert.ok(first.records.length > 0 && first.records.length < 12, `${first.records.length}`);
+    assert.ok(spent >= 1, `stopped only once $1 was spent: ${spent}`);
+    // Before its last unit it had not reached the budget (it stops scheduling, never mid-unit), so
+    // the spend minus the dearest unit is below it.
+    const unitCost = new Map<string, number>();
+    for (const r of first.records) unitCost.set(r.id, (unitCost.get(r.id) ?? 0) + r.costUsd!);
+    assert.ok(spent - Math.max(...unitCost.values()) < 1);
+    assert.match(first.summary.notes.join(), /cost budget \$1 reached/);
+    const second = await runBenchmark(items, arms, options(1000));
+    assert.equal(second.summary.complete, true);
+    assert.equal(second.resumed, first.records.length, "finished units are not re-run");
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+  await assert.rejects(
+    () =>
+      runBenchmark(items, arms, {
+        provider: createSimulatedProvider(items),
+        constitution,
+        prices: { "openai:*": { input: 1, output: 1 } },
+        budget: { maxCostUsd: 1 },
+      }),
+    /no price for sim:sim/,
+  );
+});

@@ -20,7 +20,7 @@ import type { Provider } from "../providers/types.ts";
 import { withCache } from "../providers/cache.ts";
 import { createLimiter, withLimiter } from "../providers/limiter.ts";
 import { withCallRecording } from "../providers/record.ts";
-import { callsCost, type PriceTable } from "../providers/pricing.ts";
+import { callsCost, priceFor, type PriceTable } from "../providers/pricing.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import { critiqueRevisionLoop, type LoopConfig } from "../loop/critique_revision_loop.ts";
 import { llmCritic } from "../loop/llm_critic.ts";
@@ -54,6 +54,11 @@ export interface BenchmarkBudget {
   maxTokens?: number;
   /** Stop scheduling new work after this many milliseconds. @default Infinity */
   maxWallMs?: number;
+  /**
+   * Stop scheduling new work once the priced calls cost this many USD (needs `prices` covering
+   * every model of the run; records resumed without a cost count as 0). @default Infinity
+   */
+  maxCostUsd?: number;
 }
 
 /** Options for {@linkcode runBenchmark}. */
@@ -260,6 +265,17 @@ export async function runBenchmark(
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`Cannot run with concurrency ${concurrency}: need an integer >= 1`);
   }
+  const maxCost = options.budget?.maxCostUsd;
+  if (maxCost !== undefined) {
+    if (!(maxCost >= 0)) throw new RangeError(`Cannot run with a cost budget of ${maxCost} USD`);
+    for (const p of [options.provider, options.judgeProvider]) {
+      if (p && !(options.prices && priceFor(options.prices, p.name, p.model))) {
+        throw new TypeError(
+          `Cannot enforce a cost budget: no price for ${p.name}:${p.model} (pass prices covering it)`,
+        );
+      }
+    }
+  }
   const selected = shardItems(items, options.shard);
   const ids = new Set<string>();
   for (const item of selected) {
@@ -397,10 +413,11 @@ export async function runBenchmark(
 
   // --- budgets ---
   const started = Date.now();
-  const spent = { calls: 0, tokens: 0 };
+  const spent = { calls: 0, tokens: 0, costUsd: 0 };
   for (const r of done.values()) {
     spent.calls += r.calls;
     spent.tokens += r.tokens;
+    spent.costUsd += r.costUsd ?? 0;
   }
   const budget = options.budget ?? {};
   let stopReason: string | undefined;
@@ -412,6 +429,8 @@ export async function runBenchmark(
       stopReason = `token budget ${budget.maxTokens} reached`;
     } else if (Date.now() - started >= (budget.maxWallMs ?? Infinity)) {
       stopReason = `wall-time budget ${budget.maxWallMs} ms reached`;
+    } else if (spent.costUsd >= (budget.maxCostUsd ?? Infinity)) {
+      stopReason = `cost budget $${budget.maxCostUsd} reached ($${spent.costUsd.toFixed(4)} spent)`;
     }
     return stopReason !== undefined;
   };
@@ -428,6 +447,7 @@ export async function runBenchmark(
     done.set(resultKey(record), record);
     spent.calls += record.calls;
     spent.tokens += record.tokens;
+    spent.costUsd += record.costUsd ?? 0;
     finished++;
     send({
       type: "progress",
