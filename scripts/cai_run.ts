@@ -18,11 +18,12 @@ import {
 } from "../lib/loop/mod.ts";
 import { exportPreferencePairs } from "../lib/export/mod.ts";
 import type { Item } from "../lib/schemas/item.ts";
-import { type Trace, TraceSchema } from "../lib/schemas/trace.ts";
+import { type CallRecord, type Trace, TraceSchema } from "../lib/schemas/trace.ts";
 import { emit } from "../lib/schemas/events.ts";
 import { readJsonl } from "../lib/util/jsonl.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import { sha256Hex } from "../lib/util/hash.ts";
+import { callsCost, type PriceTable } from "../lib/providers/pricing.ts";
 import {
   CONSTITUTION_FLAGS,
   constitutionFromFlags,
@@ -403,6 +404,7 @@ export async function runMain(args: string[], signal: AbortSignal): Promise<numb
     (cache ? `; cache ${cache.mode} in ${cache.dir}` : ""),
     `preference pairs: ${pairs.gates.kept} kept of ${pairs.gates.total}` +
     (drops.length ? ` (dropped: ${drops.join(", ")})` : ""),
+    usageLine(traces.flatMap((t) => t.calls), prices),
   ];
   if (paths) {
     lines.push(`wrote ${paths.pairs}, ${paths.traces}, ${paths.manifest}`);
@@ -434,4 +436,15 @@ export async function runMain(args: string[], signal: AbortSignal): Promise<numb
     return EXIT.failed;
   }
   return EXIT.ok;
+}
+
+/** "calls N, tokens in X out Y, cost $Z" for the report (a lower bound when a model is unpriced). */
+function usageLine(calls: readonly CallRecord[], prices: PriceTable): string {
+  const input = calls.reduce((n, c) => n + c.usage.inputTokens, 0);
+  const output = calls.reduce((n, c) => n + c.usage.outputTokens, 0);
+  const cost = callsCost(calls, prices);
+  return `calls ${calls.length}, tokens in ${input} out ${output}, cost ` +
+    (cost.unpriced.length
+      ? `≥ $${cost.usd.toFixed(4)} (no price for ${cost.unpriced.join(", ")}; --prices FILE)`
+      : `$${cost.usd.toFixed(4)}`);
 }

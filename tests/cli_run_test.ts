@@ -74,6 +74,16 @@ Deno.test("cai run --ui json against Ollama's protocol runs concurrent loops, st
     const end = events.find((e) => e.type === "run_end");
     assert.ok(end?.type === "run_end" && end.ok);
     assert.equal(server.peakInFlight, 2, "--concurrency 2 had both items in flight");
+    // Every LLM call is an event, and the report totals them (Ollama costs nothing).
+    const calls = events.flatMap((e) => (e.type === "call" ? [e] : []));
+    assert.equal(calls.length, server.chatRequests("ollama").length);
+    const report = events.findLast((e) => e.type === "log");
+    const tokensIn = calls.reduce((n, c) => n + c.usage.inputTokens, 0);
+    assert.ok(report?.type === "log");
+    assert.match(
+      report.message,
+      new RegExp(`calls ${calls.length}, tokens in ${tokensIn} out \\d+, cost \\$0\\.0000`),
+    );
 
     const pairs = jsonLines(await Deno.readTextFile(out)).map((row) =>
       StandardPreferenceRowSchema.parse(row)
