@@ -29,7 +29,7 @@ import { writeBenchmarkPlots } from "../lib/bench/write_plots.ts";
 import { ItemResultSchema } from "../lib/bench/records.ts";
 import { auditBenchmarkRun } from "../lib/bench/audit_run.ts";
 import {
-  compareRunDirs,
+  compareRunFiles,
   renderRunComparison,
   writeRunComparison,
 } from "../lib/bench/compare_runs.ts";
@@ -457,9 +457,10 @@ async function compareMain(args: string[]): Promise<number> {
   const arms = values.arms === undefined
     ? undefined
     : String(values.arms).split(",").map((a) => a.trim()).filter(Boolean);
+  const [runA, runB] = [await readRunFiles(positionals[0]), await readRunFiles(positionals[1])];
   let comparison;
   try {
-    comparison = await compareRunDirs(positionals[0], positionals[1], {
+    comparison = compareRunFiles(runA, runB, {
       arms,
       resamples: intFlag(values, "resamples", 9999, 99),
     });
@@ -469,7 +470,7 @@ async function compareMain(args: string[]): Promise<number> {
   }
   console.log(values.json ? JSON.stringify(comparison) : renderRunComparison(comparison));
   if (values.out) {
-    const simulated = (await readRunFiles(positionals[1])).manifest.simulated === true;
+    const simulated = runB.manifest.simulated === true;
     const written = await writeRunComparison(String(values.out), comparison, { simulated });
     if (!values.json) console.log(`wrote ${written.join(", ")}`);
   }

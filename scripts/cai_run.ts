@@ -20,7 +20,7 @@ import { exportPreferencePairs } from "../lib/export/mod.ts";
 import type { Item } from "../lib/schemas/item.ts";
 import { type CallRecord, type Trace, TraceSchema } from "../lib/schemas/trace.ts";
 import { emit } from "../lib/schemas/events.ts";
-import { readJsonl } from "../lib/util/jsonl.ts";
+import { readJsonl, readTextIfExists } from "../lib/util/jsonl.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import { sha256Hex } from "../lib/util/hash.ts";
 import { callsCost, type PriceTable } from "../lib/providers/pricing.ts";
@@ -166,19 +166,10 @@ async function assertNotDirectory(path: string, flag: string): Promise<void> {
   }
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-}
-
 /** Traces of finished items from an earlier run, after checking it used the same configuration. */
 async function resumable(paths: RunPaths, runId: string, items: Item[]): Promise<Trace[]> {
-  const manifestText = await readIfExists(paths.manifest);
-  const tracesText = await readIfExists(paths.traces);
+  const manifestText = await readTextIfExists(paths.manifest);
+  const tracesText = await readTextIfExists(paths.traces);
   if (manifestText === undefined) {
     if (tracesText !== undefined) {
       throw new UsageError(

@@ -55,7 +55,7 @@ export async function auditBenchmarkRun(
   items: readonly Item[],
   options: HiddenCandidateScoresOptions = {},
 ): Promise<RunAudit> {
-  const { manifest, records } = await readRunFiles(runDir);
+  const { name, manifest, records } = await readRunFiles(runDir);
   const manifestPath = `${runDir}/manifest.json`;
   const traces = await readJsonl(`${runDir}/traces.jsonl`, TraceSchema);
   const used = new Set(records.map((r) => r.id));
@@ -75,7 +75,7 @@ export async function auditBenchmarkRun(
   }
   const hidden = await hiddenCandidateScores(selected, traces, records, options);
   const rows = gateAudit(traces, records, hidden);
-  const markdown = `# Gate audit — ${runDir.split("/").pop()}\n\n${renderGateAudit(rows)}`;
+  const markdown = `# Gate audit — ${name}\n\n${renderGateAudit(rows)}`;
   const paths = { json: `${runDir}/gate_audit.json`, markdown: `${runDir}/gate_audit.md` };
   await writeJsonAtomic(paths.json, rows);
   await writeTextAtomic(paths.markdown, markdown);

@@ -19,7 +19,8 @@ import {
 import { zodOf } from "../schemas/zod_of.ts";
 import { InputError } from "../util/jsonl.ts";
 import type { ItemResult } from "./records.ts";
-import { readRunFiles } from "./read_run.ts";
+import { readRunFiles, type RunFiles } from "./read_run.ts";
+import { pValueText } from "./format.ts";
 import { forestPlot, type ForestRow } from "../plot/forest_plot.ts";
 import { toSVG } from "../plot/to_svg.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
@@ -227,10 +228,34 @@ export async function compareRunDirs(
   dirB: string,
   options: CompareRunsOptions = {},
 ): Promise<RunComparison> {
-  const [a, b] = [await readRunFiles(dirA), await readRunFiles(dirB)];
+  return compareRunFiles(await readRunFiles(dirA), await readRunFiles(dirB), options);
+}
+
+/**
+ * Compares two runs already read with `readRunFiles` (see {@linkcode compareRunDirs}).
+ *
+ * @param a The reference run.
+ * @param b The compared run.
+ * @param options Arms, bootstrap resamples and seed.
+ * @returns The comparison.
+ * @throws {InputError} for runs on different datasets.
+ *
+ * @example Runs on different datasets do not pair
+ * ```ts
+ * import { compareRunFiles } from "./compare_runs.ts";
+ * const run = (dir: string, datasetHash: string) => ({ dir, name: dir, manifest: { datasetHash }, records: [] });
+ * const error = (() => { try { compareRunFiles(run("a", "x"), run("b", "y")); } catch (e) { return e; } })();
+ * if (!String(error).includes("b/manifest.json: run b used another dataset")) throw new Error(String(error));
+ * ```
+ */
+export function compareRunFiles(
+  a: RunFiles,
+  b: RunFiles,
+  options: CompareRunsOptions = {},
+): RunComparison {
   if (a.manifest?.datasetHash !== b.manifest?.datasetHash) {
     throw new InputError(
-      `${dirB}/manifest.json`,
+      `${b.dir}/manifest.json`,
       `run ${b.name} used another dataset than ${a.name} (hash ${
         String(b.manifest?.datasetHash).slice(0, 12)
       } vs ${String(a.manifest?.datasetHash).slice(0, 12)}): their items do not pair`,
@@ -274,14 +299,13 @@ export function renderRunComparison(comparison: RunComparison): string {
     "|---|---|---|---|---|---|---|---|",
   );
   for (const { arm, paired: p } of c.arms) {
-    const sign = p.signTest.p;
     lines.push(
       `| ${arm} | ${p.n} | ${p.meanA?.toFixed(3) ?? "–"} | ${p.meanB?.toFixed(3) ?? "–"} | ${
         signed(p.delta)
       } | [${signed(p.ci.low)}, ${
         signed(p.ci.high)
       }] | ${p.wtl.wins}/${p.wtl.ties}/${p.wtl.losses} | ${
-        p.n === 0 ? "–" : sign < 0.001 ? "<0.001" : sign.toFixed(3)
+        pValueText(p.n === 0 ? undefined : p.signTest.p)
       } |`,
     );
   }

@@ -19,6 +19,7 @@ import type { Equals, Schema } from "../schemas/schema.ts";
 import { testScorer } from "../critics/test_scorer.ts";
 import type { ItemResult } from "./records.ts";
 import { bestIndexAfterEach } from "./ratchet_replay.ts";
+import { rateText } from "./format.ts";
 
 /** A candidate's hidden-test outcome. */
 export interface HiddenOutcome {
@@ -294,8 +295,6 @@ export function gateAudit(
   });
 }
 
-const pct = (x: number | null) => (x === null ? "–" : `${(100 * x).toFixed(0)}%`);
-
 /**
  * Renders gate-audit rows as a Markdown table with a one-paragraph legend.
  *
@@ -317,10 +316,10 @@ export function renderGateAudit(rows: readonly GateAuditRow[]): string {
     "| Arm | Gate | Candidates | False accept | False reject | Revisions | Promoted ↑ | Promoted ↓ | Missed ↑ | Blocked ↓ | Decision accuracy |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows.map((r) =>
-      `| ${r.arm} | ${r.gate} | ${r.candidates} | ${pct(r.falseAcceptRate)} | ${
-        pct(r.falseRejectRate)
+      `| ${r.arm} | ${r.gate} | ${r.candidates} | ${rateText(r.falseAcceptRate)} | ${
+        rateText(r.falseRejectRate)
       } | ${r.revisions} | ${r.promotedImprovements} | ${r.promotedRegressions} | ${r.missedImprovements} | ${r.blockedRegressions} | ${
-        pct(r.decisionAccuracy)
+        rateText(r.decisionAccuracy)
       } |`
     ),
   ];

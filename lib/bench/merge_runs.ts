@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { basename } from "node:path";
 import { z } from "zod";
 import { ArmSchema } from "./arms.ts";
 import { zodOf } from "../schemas/zod_of.ts";
@@ -11,8 +12,7 @@ import { ItemResultSchema, resultKey } from "./records.ts";
 import type { ItemResult } from "./records.ts";
 import { type BenchSummary, BenchSummarySchema, summarizeBenchmark } from "./summary.ts";
 import { renderReport } from "./report.ts";
-import { readJsonl } from "../util/jsonl.ts";
-import { InputError } from "../util/jsonl.ts";
+import { InputError, readJsonInput, readJsonl } from "../util/jsonl.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
 import { stableStringify } from "../util/hash.ts";
 
@@ -31,15 +31,6 @@ export interface MergeOptions {
   runName?: string;
   /** Bootstrap resamples. @default 9999 */
   resamples?: number;
-}
-
-async function readJson(path: string): Promise<unknown> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new InputError(path, "file not found");
-    throw new InputError(path, `invalid JSON: ${(error as Error).message}`);
-  }
 }
 
 /**
@@ -73,7 +64,7 @@ export async function mergeBenchmarkRuns(
   let count = 1;
   for (const dir of dirs) {
     const path = `${dir}/manifest.json`;
-    const parsed = ShardManifestSchema.safeParse(await readJson(path));
+    const parsed = ShardManifestSchema.safeParse(await readJsonInput(path));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new InputError(path, issue.message, { field: issue.path.join(".") });
@@ -133,7 +124,7 @@ export async function mergeBenchmarkRuns(
   );
   const perUnit = arms.length * reference!.seeds.length;
   const summary = summarizeBenchmark(all, arms, {
-    run: options.runName ?? outDir.replace(/\/+$/, "").split("/").pop()!,
+    run: options.runName ?? basename(outDir),
     simulated: reference!.simulated ?? false,
     seeds: reference!.seeds,
     items: new Set(all.map((r) => r.id)).size,

@@ -56,6 +56,7 @@ export { auditBenchmarkRun, type RunAudit } from "./audit_run.ts";
 export {
   type ComparedRun,
   compareRunDirs,
+  compareRunFiles,
   compareRuns,
   type CompareRunsOptions,
   comparisonForestRows,

@@ -3,11 +3,14 @@
  *
  * @module
  */
-import { InputError, readJsonl } from "../util/jsonl.ts";
+import { basename } from "node:path";
+import { InputError, readJsonInput, readJsonl } from "../util/jsonl.ts";
 import { type ItemResult, ItemResultSchema } from "./records.ts";
 
 /** What a run directory holds that its readers need. */
 export interface RunFiles {
+  /** The run directory, as given. */
+  dir: string;
   /** The directory's last path segment. */
   name: string;
   /** `manifest.json`, parsed. */
@@ -32,15 +35,15 @@ export interface RunFiles {
  */
 export async function readRunFiles(dir: string): Promise<RunFiles> {
   const manifestPath = `${dir}/manifest.json`;
-  let manifest: Record<string, unknown>;
-  try {
-    manifest = JSON.parse(await Deno.readTextFile(manifestPath));
-  } catch (error) {
-    throw new InputError(
-      manifestPath,
-      error instanceof Deno.errors.NotFound ? "file not found" : `unreadable: ${error}`,
-    );
+  const manifest = await readJsonInput(manifestPath);
+  if (manifest === null || typeof manifest !== "object" || Array.isArray(manifest)) {
+    throw new InputError(manifestPath, "not a JSON object");
   }
   const records = await readJsonl(`${dir}/items.jsonl`, ItemResultSchema);
-  return { name: dir.replace(/\/+$/, "").split("/").pop() || dir, manifest, records };
+  return {
+    dir,
+    name: basename(dir) || dir,
+    manifest: manifest as Record<string, unknown>,
+    records,
+  };
 }

@@ -6,6 +6,7 @@
  */
 import type { PairedSummary } from "../stats/summarize_paired.ts";
 import type { BenchSummary } from "./summary.ts";
+import { pValueText } from "./format.ts";
 
 function fmt(x: number | null | undefined, digits = 3): string {
   if (x === null || x === undefined || Number.isNaN(x)) return "–";
@@ -15,11 +16,6 @@ function fmt(x: number | null | undefined, digits = 3): string {
 function ciText(s: PairedSummary | undefined): string {
   if (!s || s.ci.low === null || s.ci.high === null) return "–";
   return `[${fmt(s.ci.low)}, ${fmt(s.ci.high)}]`;
-}
-
-function pText(p: number | undefined): string {
-  if (p === undefined) return "–";
-  return p < 0.001 ? "<0.001" : p.toFixed(3);
 }
 
 /** USD with enough digits for cheap calls. */
@@ -63,7 +59,7 @@ export function renderReport(summary: BenchSummary): string {
         (a.passRate * 100).toFixed(0)
       }% | ${fmt(b?.delta)} | ${ciText(b)} | ${
         b ? `${b.wtl.wins}/${b.wtl.ties}/${b.wtl.losses}` : "–"
-      } | ${pText(b?.signTest.p)} | ${
+      } | ${pValueText(b?.signTest.p)} | ${
         a.vsControl ? `${fmt(a.vsControl.delta)} ${ciText(a.vsControl)}` : "–"
       } | ${a.meanCalls.toFixed(1)} |` +
         (priced ? ` ${a.meanCostUsd === undefined ? "–" : usd(a.meanCostUsd)} |` : ""),

@@ -37,7 +37,8 @@ import type { SandboxOptions } from "../sandbox/sandbox_options.ts";
 import { detectIsolation, NO_ISOLATION_WARNING } from "../sandbox/isolation.ts";
 import { RUNNER_VERSION } from "../sandbox/sandbox_options.ts";
 import { appendJsonLine, writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
-import { parseJsonl } from "../util/jsonl.ts";
+import { parseJsonl, readTextIfExists } from "../util/jsonl.ts";
+import { basename } from "node:path";
 import { sha256Hex } from "../util/hash.ts";
 import { TraceSchema } from "../schemas/trace.ts";
 import type { Arm } from "./arms.ts";
@@ -181,21 +182,12 @@ function sortRecords(records: ItemResult[], arms: readonly Arm[]): ItemResult[] 
   );
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-}
-
 /**
  * Rewrites `traces.jsonl` in the records' order, keeping the last trace of each trace id (a unit
  * interrupted after its trace was written reruns).
  */
 async function rewriteTraces(path: string, order: readonly string[]): Promise<void> {
-  const text = await readIfExists(path);
+  const text = await readTextIfExists(path);
   if (!text) return;
   const byId = new Map<string, string>();
   const lines = text.split("\n").filter((l) => l.trim());
@@ -284,7 +276,7 @@ export async function runBenchmark(
   }
   const outDir = options.outDir;
   const runName = options.runName ??
-    (outDir ? outDir.replace(/\/+$/, "").split("/").pop()! : "run");
+    (outDir ? basename(outDir) : "run");
   const simulated = options.simulated ?? false;
   const send = (e: Parameters<typeof emit>[1]) => emit(options.onEvent, e);
 
@@ -322,7 +314,7 @@ export async function runBenchmark(
   const tracesPath = outDir ? `${outDir}/traces.jsonl` : undefined;
   const done = new Map<string, ItemResult>();
   if (outDir) {
-    const existing = await readIfExists(`${outDir}/manifest.json`);
+    const existing = await readTextIfExists(`${outDir}/manifest.json`);
     if (existing !== undefined) {
       const parsed = RunKeySchema.safeParse(JSON.parse(existing));
       if (!parsed.success || parsed.data.runKey !== runKey) {
@@ -331,7 +323,7 @@ export async function runBenchmark(
             "use another --out or delete the directory",
         );
       }
-      const journal = await readIfExists(journalPath!);
+      const journal = await readTextIfExists(journalPath!);
       if (journal) {
         for (
           const r of parseJsonl(journal, ItemResultSchema, {

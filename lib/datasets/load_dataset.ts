@@ -5,7 +5,7 @@
  * @module
  */
 import { type CodingItem, CodingItemSchema } from "../schemas/coding.ts";
-import { InputError } from "../util/jsonl.ts";
+import { InputError, readTextInput } from "../util/jsonl.ts";
 import {
   type ConvertOptions,
   fromHumanEval,
@@ -177,13 +177,7 @@ export async function loadDataset(
   }
   const limit = options.limit ?? Infinity;
   if (!(limit >= 0)) throw new RangeError(`Cannot load with limit >= 0: current value is ${limit}`);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new InputError(path, "file not found");
-    throw error;
-  }
+  const text = await readTextInput(path);
   const rows: { row: unknown; line: number }[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length && rows.length < limit; i++) {

@@ -10,7 +10,7 @@
 import { z } from "zod";
 import type { Equals, Schema } from "../schemas/schema.ts";
 import type { Usage } from "../schemas/chat.ts";
-import { InputError } from "../util/jsonl.ts";
+import { InputError, readJsonInput } from "../util/jsonl.ts";
 
 /** A model's price in USD per million tokens. */
 export interface ModelPrice {
@@ -66,21 +66,7 @@ export const LOCAL_PRICES: Readonly<PriceTable> = Object.freeze(
  * ```
  */
 export async function loadPriceTable(path: string): Promise<PriceTable> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw new InputError(
-      path,
-      error instanceof Deno.errors.NotFound ? "file not found" : `unreadable: ${error}`,
-    );
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(path, `invalid JSON: ${(error as Error).message}`);
-  }
+  const data = await readJsonInput(path);
   if (data && typeof data === "object" && !Array.isArray(data)) {
     for (const key of Object.keys(data)) {
       if (!PRICE_KEY.test(key)) {

@@ -11,6 +11,7 @@ import { applyFilePatch, DiffError, parseUnifiedDiff } from "./unified_diff.ts";
 import { RESEARCH_AGENT_CODER_PROMPT } from "./prompts.ts";
 import { runCommand, type RunResult, tailLines } from "./runner.ts";
 import type { Edit, Idea } from "./schemas.ts";
+import { readTextIfExists } from "../util/jsonl.ts";
 
 /** An edit that cannot be applied (bad path, mismatched hunk, failed agent). */
 export class EditError extends Error {
@@ -44,12 +45,7 @@ function resolveInside(baseDir: string, rootDir: string, file: string): string {
 }
 
 async function readOrEmpty(path: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return "";
-    throw error;
-  }
+  return (await readTextIfExists(path)) ?? "";
 }
 
 /**

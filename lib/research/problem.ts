@@ -23,7 +23,7 @@
  */
 import { z } from "zod";
 import { isMap, LineCounter, parseDocument } from "yaml";
-import { InputError } from "../util/jsonl.ts";
+import { InputError, readTextInput } from "../util/jsonl.ts";
 import { type Scalarizer, ScalarizerSchema } from "./scalarize.ts";
 import type { Schema } from "../schemas/schema.ts";
 import { zodOf } from "../schemas/zod_of.ts";
@@ -533,12 +533,5 @@ function throwAt(
  * ```
  */
 export async function loadProblem(path: string): Promise<Problem> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new InputError(path, "file not found");
-    throw error;
-  }
-  return parseProblem(text, { file: path });
+  return parseProblem(await readTextInput(path), { file: path });
 }

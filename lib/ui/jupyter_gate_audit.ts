@@ -4,6 +4,7 @@
  * @module
  */
 import type { GateAuditRow } from "../bench/gate_audit.ts";
+import { rateText } from "../bench/format.ts";
 import { htmlTable } from "./jupyter_table.ts";
 import type { NotebookView } from "./jupyter_kernel.ts";
 
@@ -12,8 +13,6 @@ export interface GateAuditTableOptions {
   /** Caption above the table. @default "Gate audit against the hidden tests" */
   caption?: string;
 }
-
-const pct = (x: number | null) => (x === null ? "–" : `${(100 * x).toFixed(0)}%`);
 
 /**
  * Renders gate-audit rows (see `gateAudit`): per arm, the gate's false-accept and false-reject
@@ -42,14 +41,14 @@ export function gateAuditTable(
     arm: r.arm,
     gate: r.gate,
     candidates: r.candidates,
-    "false accept": pct(r.falseAcceptRate),
-    "false reject": pct(r.falseRejectRate),
+    "false accept": rateText(r.falseAcceptRate),
+    "false reject": rateText(r.falseRejectRate),
     revisions: r.revisions,
     "promoted ↑": r.promotedImprovements,
     "promoted ↓": r.promotedRegressions,
     "missed ↑": r.missedImprovements,
     "blocked ↓": r.blockedRegressions,
-    "decision accuracy": pct(r.decisionAccuracy),
+    "decision accuracy": rateText(r.decisionAccuracy),
   }));
   return htmlTable(records, {
     caption: options.caption ?? "Gate audit against the hidden tests",

@@ -1,5 +1,6 @@
 /**
- * Strict JSONL reading: every bad line is reported with its file, line number and the failing field.
+ * Strict input reading: JSONL where every bad line is reported with its file, line number and the
+ * failing field, and the text and JSON file readers whose errors name the file.
  *
  * @module
  */
@@ -113,12 +114,80 @@ export async function readJsonl<T>(
   schema: Schema<T>,
   options: Omit<ParseJsonlOptions, "file"> = {},
 ): Promise<T[]> {
-  let text: string;
+  return parseJsonl(await readTextInput(path), schema, { ...options, file: path });
+}
+
+/**
+ * Reads an input text file; a missing file is an {@linkcode InputError} naming it.
+ *
+ * @param path File to read.
+ * @returns Its text.
+ * @throws {InputError} "file not found" for a missing file (other I/O errors are rethrown).
+ *
+ * @example
+ * ```ts
+ * import { readTextInput } from "./jsonl.ts";
+ * const error = await readTextInput("/nonexistent/x.txt").catch((e) => e);
+ * if (error.message !== "/nonexistent/x.txt: file not found") throw new Error(error.message);
+ * ```
+ */
+export async function readTextInput(path: string): Promise<string> {
   try {
-    text = await Deno.readTextFile(path);
+    return await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw new InputError(path, "file not found");
     throw error;
   }
-  return parseJsonl(text, schema, { ...options, file: path });
+}
+
+/**
+ * Reads and parses an input JSON file; every failure is an {@linkcode InputError} naming it.
+ *
+ * @param path File to read.
+ * @returns The parsed value (unvalidated).
+ * @throws {InputError} "file not found", "unreadable: …" or "invalid JSON: …".
+ *
+ * @example
+ * ```ts
+ * import { readJsonInput } from "./jsonl.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/bad.json`, "{nope");
+ * const error = await readJsonInput(`${dir}/bad.json`).then(() => new Error("parsed"), (e: Error) => e);
+ * if (!error.message.includes("bad.json: invalid JSON")) throw new Error(error.message);
+ * ```
+ */
+export async function readJsonInput(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readTextInput(path);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(path, `unreadable: ${error}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(path, `invalid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Reads a text file that may not exist yet (a journal, an earlier run's output).
+ *
+ * @param path File to read.
+ * @returns Its text, or undefined when there is no such file (other I/O errors are rethrown).
+ *
+ * @example
+ * ```ts
+ * import { readTextIfExists } from "./jsonl.ts";
+ * if (await readTextIfExists("/nonexistent/journal.jsonl") !== undefined) throw new Error();
+ * ```
+ */
+export async function readTextIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
 }

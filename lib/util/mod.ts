@@ -6,5 +6,13 @@
  */
 export { sha256Hex, stableStringify } from "./hash.ts";
 export { appendJsonLine, writeJsonAtomic, writeTextAtomic } from "./atomic.ts";
-export { InputError, parseJsonl, type ParseJsonlOptions, readJsonl } from "./jsonl.ts";
+export {
+  InputError,
+  parseJsonl,
+  type ParseJsonlOptions,
+  readJsonInput,
+  readJsonl,
+  readTextIfExists,
+  readTextInput,
+} from "./jsonl.ts";
 export { createRng, type Rng } from "./prng.ts";
