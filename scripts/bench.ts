@@ -34,7 +34,7 @@ import {
   writeRunComparison,
 } from "../lib/bench/compare_runs.ts";
 import { readRunFiles } from "../lib/bench/read_run.ts";
-import { priceFor } from "../lib/providers/pricing.ts";
+import { unpricedModels } from "../lib/providers/pricing.ts";
 import type { Item } from "../lib/schemas/item.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
@@ -269,12 +269,11 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
       "no --judge-provider: the asymmetric arm uses the student's own model (it is then symmetric)",
     );
   }
-  if (budget.maxCostUsd !== undefined) {
-    for (const p of [provider, judgeProvider]) {
-      if (p && !priceFor(prices, p.name, p.model)) {
-        throw new UsageError(`--max-cost: ${values.prices} has no price for ${p.name}:${p.model}`);
-      }
-    }
+  const unpriced = budget.maxCostUsd === undefined
+    ? []
+    : unpricedModels(prices, [provider, judgeProvider]);
+  if (unpriced.length) {
+    throw new UsageError(`--max-cost: ${values.prices} has no price for ${unpriced.join(", ")}`);
   }
   const datasetName = datasetPath.split("/").pop()!.replace(/\.jsonl$/, "");
   const outDir = (values.out as string | undefined) ??

@@ -20,7 +20,7 @@ import type { Provider } from "../providers/types.ts";
 import { withCache } from "../providers/cache.ts";
 import { createLimiter, withLimiter } from "../providers/limiter.ts";
 import { withCallRecording } from "../providers/record.ts";
-import { callsCost, priceFor, type PriceTable } from "../providers/pricing.ts";
+import { callsCost, type PriceTable, unpricedModels } from "../providers/pricing.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import { critiqueRevisionLoop, type LoopConfig } from "../loop/critique_revision_loop.ts";
 import { llmCritic } from "../loop/llm_critic.ts";
@@ -260,12 +260,16 @@ export async function runBenchmark(
   const maxCost = options.budget?.maxCostUsd;
   if (maxCost !== undefined) {
     if (!(maxCost >= 0)) throw new RangeError(`Cannot run with a cost budget of ${maxCost} USD`);
-    for (const p of [options.provider, options.judgeProvider]) {
-      if (p && !(options.prices && priceFor(options.prices, p.name, p.model))) {
-        throw new TypeError(
-          `Cannot enforce a cost budget: no price for ${p.name}:${p.model} (pass prices covering it)`,
-        );
-      }
+    const unpriced = unpricedModels(options.prices ?? {}, [
+      options.provider,
+      options.judgeProvider,
+    ]);
+    if (unpriced.length) {
+      throw new TypeError(
+        `Cannot enforce a cost budget: no price for ${
+          unpriced.join(", ")
+        } (pass prices covering it)`,
+      );
     }
   }
   const selected = shardItems(items, options.shard);
@@ -509,12 +513,9 @@ export async function runBenchmark(
       ? done.get(resultKey({ id: item.id, arm: arm.matchBudgetOf, seed }))
       : undefined;
     const n = arm.n ?? Math.max(1, matched?.studentCalls ?? 1);
-    let calls = 0, tokens = 0;
     const made: CallRecord[] = [];
     const count = (c: CallRecord) => {
-      calls++;
       made.push(c);
-      tokens += c.usage.inputTokens + c.usage.outputTokens;
       emit(options.onEvent, { type: "call", itemId: item.id, ...c });
     };
     const counted = withCallRecording(student, count, { defaultRole: "student" });
@@ -572,9 +573,9 @@ export async function runBenchmark(
       passed: error || !final ? false : final.passed,
       initialScore: initial?.score ?? 0,
       rounds: 0,
-      calls,
+      calls: made.length,
       studentCalls: n,
-      tokens,
+      tokens: made.reduce((sum, c) => sum + c.usage.inputTokens + c.usage.outputTokens, 0),
       ...costOf(made),
       stopReason: error ? "error" : `best_of_${n}`,
       ...(error ? { error } : {}),

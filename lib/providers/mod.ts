@@ -127,4 +127,5 @@ export {
   priceFor,
   type PriceTable,
   PriceTableSchema,
+  unpricedModels,
 } from "./pricing.ts";

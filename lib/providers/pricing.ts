@@ -149,3 +149,28 @@ export function callsCost(
   }
   return { usd, unpriced: [...unpriced].sort() };
 }
+
+/**
+ * The `provider:model` of each given provider that a price table does not cover.
+ *
+ * @param table The price table.
+ * @param providers Providers (undefined entries are skipped).
+ * @returns The unpriced ones, without repeats.
+ *
+ * @example
+ * ```ts
+ * import { LOCAL_PRICES, unpricedModels } from "./pricing.ts";
+ * const models = [{ name: "ollama", model: "llama3.2" }, { name: "openai", model: "gpt-4o" }];
+ * if (unpricedModels(LOCAL_PRICES, models).join() !== "openai:gpt-4o") throw new Error();
+ * ```
+ */
+export function unpricedModels(
+  table: Readonly<PriceTable>,
+  providers: readonly ({ name: string; model: string } | undefined)[],
+): string[] {
+  const out = new Set<string>();
+  for (const p of providers) {
+    if (p && !priceFor(table, p.name, p.model)) out.add(`${p.name}:${p.model}`);
+  }
+  return [...out];
+}
