@@ -17,7 +17,7 @@ import type { Candidate, Trace } from "../schemas/trace.ts";
 import type { Item } from "../schemas/item.ts";
 import type { Equals, Schema } from "../schemas/schema.ts";
 import { testScorer } from "../critics/test_scorer.ts";
-import type { ItemResult } from "./records.ts";
+import { type ItemResult, traceArms } from "./records.ts";
 import { bestIndexAfterEach } from "./ratchet_replay.ts";
 import { rateText } from "./format.ts";
 
@@ -220,51 +220,41 @@ export function gateAudit(
   if (!hidden || typeof hidden.get !== "function") {
     throw new TypeError("gateAudit: hidden must have a get(trace, candidate) method");
   }
-  const armOf = new Map<string, string>();
-  const order: string[] = [];
-  for (const r of records) {
-    if (r.traceId === undefined) continue;
-    armOf.set(r.traceId, r.arm);
-    if (!order.includes(r.arm)) order.push(r.arm);
-  }
-  const rows = new Map<string, GateAuditRow & { gates: Set<string> }>();
-  const rowOf = (arm: string) => {
-    let row = rows.get(arm);
+  const { arm: armOf, order } = traceArms(records);
+  /** The counted fields of a row; the gate label and the rates are derived at the end. */
+  type Counts = Omit<
+    GateAuditRow,
+    "arm" | "gate" | "falseAcceptRate" | "falseRejectRate" | "decisionAccuracy"
+  >;
+  const counts = new Map<string, Counts & { gates: Set<string> }>();
+  for (const t of traces) {
+    const arm = armOf.get(t.traceId);
+    if (arm === undefined) continue;
+    let row = counts.get(arm);
     if (!row) {
       row = {
-        arm,
-        gate: "",
         gates: new Set(),
         candidates: 0,
         hiddenPassed: 0,
         falseAccepts: 0,
         falseRejects: 0,
-        falseAcceptRate: null,
-        falseRejectRate: null,
         revisions: 0,
         promotedImprovements: 0,
         promotedRegressions: 0,
         missedImprovements: 0,
         blockedRegressions: 0,
-        decisionAccuracy: null,
       };
-      rows.set(arm, row);
+      counts.set(arm, row);
     }
-    return row;
-  };
-  for (const t of traces) {
-    const arm = armOf.get(t.traceId);
-    if (arm === undefined) continue;
-    const row = rowOf(arm);
-    t.candidates.forEach((c) => {
+    for (const c of t.candidates) {
       const h = hidden.get(t, c);
-      if (!c.score || !h) return;
+      if (!c.score || !h) continue;
       row.gates.add(c.score.source);
       row.candidates++;
       if (h.passed) row.hiddenPassed++;
       if (c.score.passed && !h.passed) row.falseAccepts++;
       if (!c.score.passed && h.passed) row.falseRejects++;
-    });
+    }
     const best = bestIndexAfterEach(t);
     for (let i = 1; i < t.candidates.length; i++) {
       const before = hidden.get(t, t.candidates[best[i - 1]]);
@@ -281,15 +271,24 @@ export function gateAudit(
       }
     }
   }
-  return order.filter((arm) => rows.get(arm)?.candidates).map((arm) => {
-    const { gates, ...row } = rows.get(arm)!;
+  return order.filter((arm) => counts.get(arm)?.candidates).map((arm) => {
+    const { gates, ...row } = counts.get(arm)!;
     const changed = row.promotedImprovements + row.promotedRegressions + row.missedImprovements +
       row.blockedRegressions;
     return {
-      ...row,
+      arm,
       gate: [...gates].sort().join("+"),
+      candidates: row.candidates,
+      hiddenPassed: row.hiddenPassed,
+      falseAccepts: row.falseAccepts,
+      falseRejects: row.falseRejects,
       falseAcceptRate: ratio(row.falseAccepts, row.candidates - row.hiddenPassed),
       falseRejectRate: ratio(row.falseRejects, row.hiddenPassed),
+      revisions: row.revisions,
+      promotedImprovements: row.promotedImprovements,
+      promotedRegressions: row.promotedRegressions,
+      missedImprovements: row.missedImprovements,
+      blockedRegressions: row.blockedRegressions,
       decisionAccuracy: ratio(row.promotedImprovements + row.blockedRegressions, changed),
     };
   });

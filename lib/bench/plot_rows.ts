@@ -16,7 +16,7 @@ import type { SlopeRow } from "../plot/slope_chart.ts";
 import type { TrajectoryRow } from "../plot/trajectory_chart.ts";
 import type { ArmSummaryRow } from "../ui/jupyter_table.ts";
 import type { ArmSummary, BenchSummary } from "./summary.ts";
-import type { ItemResult } from "./records.ts";
+import { type ItemResult, traceArms } from "./records.ts";
 import { bestIndexAfterEach } from "./ratchet_replay.ts";
 
 /** Options of {@linkcode forestRows} and {@linkcode armSummaryRows}. */
@@ -291,12 +291,7 @@ export function trajectoryRows(
   if (typeof scoreOf !== "function") {
     throw new TypeError(`trajectoryRows: options.scoreOf must be a function`);
   }
-  const armOf = new Map<string, string>();
-  const armOrder: string[] = [];
-  for (const r of records) {
-    if (!armOrder.includes(r.arm) && r.traceId !== undefined) armOrder.push(r.arm);
-    if (r.traceId !== undefined) armOf.set(r.traceId, r.arm);
-  }
+  const { arm: armOf, order: armOrder } = traceArms(records);
   const used = traces.filter((t) => {
     if (!t || !Array.isArray(t.candidates) || t.candidates.length === 0) {
       throw new TypeError(

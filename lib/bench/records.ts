@@ -92,3 +92,35 @@ export const ItemResultSchema: Schema<ItemResult> = itemResultSchema;
 export function resultKey(r: { id: string; arm: string; seed: number }): string {
   return `${r.arm}\u0000${r.seed}\u0000${r.id}`;
 }
+
+/** Which arm each loop trace belongs to, from a run's records. */
+export interface TraceArms {
+  /** Arm name by trace id. */
+  arm: Map<string, string>;
+  /** Arms that have traces, in the order of their first record. */
+  order: string[];
+}
+
+/**
+ * Maps trace ids to arms through the records that name them (best-of-n records have no trace).
+ *
+ * @param records A run's records.
+ * @returns Arm by trace id, and the arms in first-record order.
+ *
+ * @example
+ * ```ts
+ * import { traceArms } from "./records.ts";
+ * const { arm, order } = traceArms([{ arm: "tests", traceId: "t1" }, { arm: "best_of_n" }] as never);
+ * if (arm.get("t1") !== "tests" || order.join() !== "tests") throw new Error();
+ * ```
+ */
+export function traceArms(records: readonly ItemResult[]): TraceArms {
+  const arm = new Map<string, string>();
+  const order: string[] = [];
+  for (const r of records) {
+    if (r.traceId === undefined) continue;
+    arm.set(r.traceId, r.arm);
+    if (!order.includes(r.arm)) order.push(r.arm);
+  }
+  return { arm, order };
+}
