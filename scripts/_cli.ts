@@ -12,6 +12,7 @@ import { writeStderr } from "../lib/ui/stdout.ts";
 import type { Constitution } from "../lib/constitution/constitution.ts";
 import { loadConstitution } from "../lib/constitution/load_constitution.ts";
 import { restrictConstitution } from "../lib/constitution/restrict_constitution.ts";
+import { selectPrinciples } from "../lib/constitution/render_constitution.ts";
 import { loadPriceTable, LOCAL_PRICES, type PriceTable } from "../lib/providers/pricing.ts";
 
 /** Exit codes shared by every command. */
@@ -244,14 +245,17 @@ export async function constitutionFromFlags(
   const constitution = await loadConstitution((values.constitution as string[] | undefined) ?? []);
   const ids = commaList(values.principles);
   const tags = commaList(values["principle-tags"]);
-  try {
-    return restrictConstitution(constitution, { ids, tags });
-  } catch (error) {
-    const flag = String((error as Error).message).startsWith("unknown principle id")
-      ? "--principles"
-      : "--principle-tags";
-    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  // Each flag is checked on its own, so an error names the flag that caused it.
+  for (
+    const [flag, selection] of [["--principles", { ids }], ["--principle-tags", { tags }]] as const
+  ) {
+    try {
+      selectPrinciples(constitution, selection);
+    } catch (error) {
+      throw new UsageError(`${flag}: ${(error as Error).message}`);
+    }
   }
+  return restrictConstitution(constitution, { ids, tags });
 }
 
 /** `--prices FILE`: USD per million tokens by `provider:model` (see `loadPriceTable`). */
