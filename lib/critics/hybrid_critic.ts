@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Critic, Feedback } from "../loop/types.ts";
+import type { Critic, Feedback } from "../schemas/eval_contracts.ts";
 
 /** Options for {@linkcode hybridCritic}. */
 export interface HybridCriticOptions {

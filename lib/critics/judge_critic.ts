@@ -12,8 +12,8 @@ import { withCallRecording } from "../providers/record.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import { judgeVerdict } from "../roles/judge.ts";
 import { formatCritiques } from "../roles/critic.ts";
-import { evalRoleOptions } from "../loop/eval_role_options.ts";
-import type { Critic, EvalContext, Feedback } from "../loop/types.ts";
+import { evalRoleOptions } from "../roles/eval_role_options.ts";
+import type { Critic, EvalContext, Feedback } from "../schemas/eval_contracts.ts";
 
 /** Options for {@linkcode judgeCritic}. */
 export interface JudgeCriticOptions {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Feedback } from "../loop/types.ts";
+import type { Feedback } from "../schemas/eval_contracts.ts";
 import type { Critique } from "../schemas/trace.ts";
 import type { TestCase } from "../schemas/coding.ts";
 import type { SandboxResult, TestOutcome } from "../sandbox/sandbox_result.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Scorer } from "../loop/types.ts";
+import type { Scorer } from "../schemas/eval_contracts.ts";
 import type { Score } from "../schemas/trace.ts";
 import { emit } from "../schemas/events.ts";
 import type { SandboxResult } from "../sandbox/sandbox_result.ts";

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Critic, Feedback } from "../loop/types.ts";
+import type { Critic, Feedback } from "../schemas/eval_contracts.ts";
 import { emit } from "../schemas/events.ts";
 import { asCodingItem, TestRunner, type TestRunnerOptions } from "./test_runner.ts";
 import { testFeedback, type TestFeedbackOptions } from "./test_feedback.ts";

@@ -1,29 +1,7 @@
 /**
- * Deterministic per-call seeds: every role call gets a seed derived from the run seed and its
- * coordinates (item id, round, role), so reruns reproduce and different calls differ.
+ * Deterministic per-call seeds, re-exported from `lib/util/derive_seed.ts` (where
+ * {@linkcode deriveSeed} is defined) so that existing imports of this path keep working.
  *
  * @module
  */
-import { sha256Hex, stableStringify } from "../util/hash.ts";
-
-/**
- * Derives a non-negative 31-bit integer seed from a base seed and coordinates.
- *
- * @param seed The run seed (an integer).
- * @param parts Coordinates, e.g. `[itemId, round, role]`.
- * @returns An integer in [0, 2^31).
- *
- * @example Same inputs, same seed; different role, different seed
- * ```ts
- * import { deriveSeed } from "./derive_seed.ts";
- * if (deriveSeed(1, ["q1", 0, "student"]) !== deriveSeed(1, ["q1", 0, "student"])) throw new Error();
- * if (deriveSeed(1, ["q1", 0, "student"]) === deriveSeed(1, ["q1", 0, "critic"])) throw new Error();
- * ```
- */
-export function deriveSeed(seed: number, parts: readonly (string | number)[]): number {
-  if (!Number.isSafeInteger(seed)) {
-    throw new RangeError(`deriveSeed: seed must be a safe integer, got ${seed}`);
-  }
-  if (!Array.isArray(parts)) throw new TypeError("deriveSeed: parts must be an array");
-  return parseInt(sha256Hex(stableStringify([seed, ...parts])).slice(0, 8), 16) >>> 1;
-}
+export { deriveSeed } from "../util/derive_seed.ts";

@@ -10,7 +10,7 @@ import { withCallRecording } from "../providers/record.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import type { PrincipleSelection } from "../constitution/render_constitution.ts";
 import { judgeVerdict } from "../roles/judge.ts";
-import { evalRoleOptions } from "./eval_role_options.ts";
+import { evalRoleOptions } from "../roles/eval_role_options.ts";
 import type { EvalContext, Scorer } from "./types.ts";
 
 /** Options for {@linkcode judgeScorer}. */

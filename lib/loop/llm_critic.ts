@@ -10,7 +10,7 @@ import { withCallRecording } from "../providers/record.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import type { PrincipleSelection } from "../constitution/render_constitution.ts";
 import { criticReview, formatCritiques } from "../roles/critic.ts";
-import { evalRoleOptions } from "./eval_role_options.ts";
+import { evalRoleOptions } from "../roles/eval_role_options.ts";
 import type { Critic, EvalContext, Feedback } from "./types.ts";
 
 /** Options for {@linkcode llmCritic}. */

@@ -25,12 +25,12 @@ export {
   type RatchetPolicy,
   RatchetPolicySchema,
 } from "./ratchet.ts";
-export { deriveSeed } from "./derive_seed.ts";
+export { deriveSeed } from "../util/derive_seed.ts";
 export {
   type EvalRoleCall,
   evalRoleOptions,
   type EvalRoleOptionsOptions,
-} from "./eval_role_options.ts";
+} from "../roles/eval_role_options.ts";
 export { llmCritic, type LlmCriticOptions } from "./llm_critic.ts";
 export {
   judgeScorer,
