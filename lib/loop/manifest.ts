@@ -3,16 +3,15 @@
  *
  * @module
  */
-import denoConfig from "../../deno.json" with { type: "json" };
 import type { Provider } from "../providers/types.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import { type Manifest, type ManifestRole, ManifestSchema } from "../schemas/manifest.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { LIBRARY_VERSION } from "../util/version.ts";
 import { DEFAULT_RATCHET_POLICY } from "./ratchet.ts";
 import type { LoopConfig, LoopRole } from "./critique_revision_loop.ts";
 
-/** The library version, read from `deno.json`. */
-export const LIBRARY_VERSION: string = String(denoConfig.version);
+export { LIBRARY_VERSION };
 
 /** What {@linkcode buildManifest} records. */
 export interface ManifestInput {
