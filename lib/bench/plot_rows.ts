@@ -14,7 +14,7 @@ import type { PairedSummary } from "../stats/summarize_paired.ts";
 import type { ForestRow } from "../plot/forest_plot.ts";
 import type { SlopeRow } from "../plot/slope_chart.ts";
 import type { TrajectoryRow } from "../plot/trajectory_chart.ts";
-import type { ArmSummaryRow } from "../ui/jupyter_table.ts";
+import type { ArmSummaryRow } from "../plot/arm_summary_row.ts";
 import type { ArmSummary, BenchSummary } from "./summary.ts";
 import { type ItemResult, traceArms } from "./records.ts";
 import { bestIndexAfterEach } from "./ratchet_replay.ts";

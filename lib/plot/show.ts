@@ -19,7 +19,7 @@ import {
   displayBundle,
   JUPYTER_DISPLAY,
   type MimeBundle,
-} from "../ui/jupyter_kernel.ts";
+} from "../util/jupyter_display.ts";
 
 /** The Vega-Lite 5 media type JupyterLab 4 renders. */
 export const VEGA_LITE_V5_MIME = "application/vnd.vegalite.v5+json";

@@ -29,9 +29,8 @@ export {
   type NotebookView,
   printLine,
 } from "./jupyter_kernel.ts";
+export { type ArmSummaryRow, ArmSummaryRowSchema } from "../plot/arm_summary_row.ts";
 export {
-  type ArmSummaryRow,
-  ArmSummaryRowSchema,
   armSummaryTable,
   type ArmSummaryTableOptions,
   htmlTable,

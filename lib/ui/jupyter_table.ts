@@ -4,10 +4,8 @@
  *
  * @module
  */
-import { z } from "zod";
-import type { Equals, Schema } from "../schemas/schema.ts";
 import { escapeHtml, formatValue } from "./jupyter_html.ts";
-import { type ForestRow, forestRowFields } from "../plot/forest_plot.ts";
+import { type ArmSummaryRow, ArmSummaryRowSchema } from "../plot/arm_summary_row.ts";
 import { asDisplayable, type NotebookView } from "./jupyter_kernel.ts";
 import { displayWidth, padEndToWidth } from "./ansi.ts";
 
@@ -107,29 +105,6 @@ export function htmlTable(
     "text/plain": plainTable(header, body, options.caption),
   });
 }
-
-/** One arm's paired summary, as the benchmark reports it: a forest-plot row plus the sample size and both means. */
-export interface ArmSummaryRow extends ForestRow {
-  /** Number of paired items. */
-  n?: number;
-  /** Mean score before (baseline). */
-  meanBefore?: number;
-  /** Mean score after (arm). */
-  meanAfter?: number;
-}
-
-const armSummaryRowObject = z.object({
-  ...forestRowFields,
-  /** Number of paired items. */
-  n: z.number().int().nonnegative().optional(),
-  /** Mean score before (baseline). */
-  meanBefore: z.number().optional(),
-  /** Mean score after (arm). */
-  meanAfter: z.number().optional(),
-}).refine((r) => r.lo <= r.hi, { message: "lo must be <= hi", path: ["lo"] });
-/** Schema of {@linkcode ArmSummaryRow}. */
-export const ArmSummaryRowSchema: Schema<ArmSummaryRow> = armSummaryRowObject;
-const _armSummaryRowObject: Equals<z.infer<typeof armSummaryRowObject>, ArmSummaryRow> = true;
 
 /** Options of {@linkcode armSummaryTable}. */
 export interface ArmSummaryTableOptions {
