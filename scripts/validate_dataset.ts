@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
-import { validateDataset } from "../lib/datasets/validate_dataset.ts";
+import { validateDataset } from "../lib/sandbox/validate_dataset.ts";
 import type { DatasetFormat } from "../lib/datasets/load_dataset.ts";
 import { InputError } from "../lib/util/jsonl.ts";
 

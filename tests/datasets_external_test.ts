@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
-import { validateDataset } from "../lib/datasets/validate_dataset.ts";
+import { validateDataset } from "../lib/sandbox/validate_dataset.ts";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const MBTSP = here("../../shared/datasets/mbtsp-validated-186.jsonl");

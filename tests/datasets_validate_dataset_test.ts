@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
-import { stubProgram, validateDataset } from "../lib/datasets/validate_dataset.ts";
+import { stubProgram, validateDataset } from "../lib/sandbox/validate_dataset.ts";
 import { pythonSupport } from "../lib/sandbox/_python.ts";
 
 const data = (name: string) =>

@@ -1,8 +1,8 @@
 /**
  * Coding datasets: loaders that read external rows unchanged (mxeval/MBXP, HumanEval-style,
  * MultiPL-E, the Python autoconstitution benchmark, and the project's own `CodingItem` JSONL) and
- * convert them to `CodingItem`, a deterministic visible/hidden test split, and sandboxed validation
- * (references must pass, stubs must fail).
+ * convert them to `CodingItem`, and a deterministic visible/hidden test split. Validating a dataset
+ * in the sandbox (references must pass, stubs must fail) is `validateDataset` in `lib/sandbox`.
  *
  * @module
  */
@@ -29,15 +29,3 @@ export {
 } from "./from_autoconstitution_python.ts";
 export { splitTests, type SplitTestsOptions } from "./split_tests.ts";
 export { bareImports, DEFAULT_NPM_PINS } from "./npm_pins.ts";
-export {
-  type DatasetValidation,
-  DatasetValidationSchema,
-  type RowValidation,
-  RowValidationSchema,
-  type RunSummary,
-  RunSummarySchema,
-  STUB_BODY,
-  stubProgram,
-  validateDataset,
-  type ValidateDatasetOptions,
-} from "./validate_dataset.ts";

@@ -3,7 +3,8 @@
  * from the user's files, network, environment and processes (bubblewrap), with time, memory and
  * output limits, and returns a verdict that counts as a pass only when exactly the expected tests ran
  * and were reported with the run's secret key. Also: extracting code from answers, assembling
- * programs from body-only answers, batched runs with one type check, and the npm cache.
+ * programs from body-only answers, batched runs with one type check, the npm cache, and validating a
+ * coding dataset (every reference passes its tests, a stub fails them).
  *
  * @module
  */
@@ -38,3 +39,15 @@ export {
 } from "./assemble_program.ts";
 export { codingJob, type TestSet } from "./coding_job.ts";
 export { defaultNpmCacheDir, prepareNpmCache, type PrepareNpmCacheOptions } from "./npm_cache.ts";
+export {
+  type DatasetValidation,
+  DatasetValidationSchema,
+  type RowValidation,
+  RowValidationSchema,
+  type RunSummary,
+  RunSummarySchema,
+  STUB_BODY,
+  stubProgram,
+  validateDataset,
+  type ValidateDatasetOptions,
+} from "./validate_dataset.ts";

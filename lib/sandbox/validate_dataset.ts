@@ -5,12 +5,17 @@
  * @module
  */
 import type { CodingItem } from "../schemas/coding.ts";
-import { assembleProgram, codePromptOf } from "../sandbox/assemble_program.ts";
-import { codingJob } from "../sandbox/coding_job.ts";
-import { runTestsBatch } from "../sandbox/run_tests_batch.ts";
-import type { SandboxOptions } from "../sandbox/sandbox_options.ts";
-import type { IsolationLevel, SandboxJob, SandboxResult, SandboxStatus } from "../sandbox/mod.ts";
-import { SandboxStatusSchema } from "../sandbox/sandbox_result.ts";
+import { assembleProgram, codePromptOf } from "./assemble_program.ts";
+import { codingJob } from "./coding_job.ts";
+import { runTestsBatch } from "./run_tests_batch.ts";
+import type { SandboxOptions } from "./sandbox_options.ts";
+import type { SandboxJob } from "./sandbox_job.ts";
+import {
+  type IsolationLevel,
+  type SandboxResult,
+  type SandboxStatus,
+  SandboxStatusSchema,
+} from "./sandbox_result.ts";
 import type { Equals, Schema } from "../schemas/schema.ts";
 import { z } from "zod";
 
