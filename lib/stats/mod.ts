@@ -3,10 +3,15 @@
  * (BCa and percentile) of the mean difference, the exact sign test and exact McNemar test on
  * discordant pairs, the paired sign-flip permutation test, a cluster bootstrap over items for
  * repeated seeds, simulation-based power analysis, and {@linkcode summarizePaired}, which bundles
- * them into one `summary.json` record.
+ * them into one `summary.json` record. For judges rather than arms: inter-rater agreement
+ * (Krippendorff's α, Cohen's κ, raw agreement) and a bootstrap CI of any of them over items
+ * ({@linkcode agreementCi}).
  *
  * All functions are pure and seeded: the same data and seed give the same result. Degenerate data
  * (no pairs, one pair, all differences equal) produce explicit records with a `note`, never NaN.
+ * The one exception are the agreement point functions, which return a bare number: they return NaN
+ * when the statistic is undefined (nothing pairable, no variation), and {@linkcode agreementCi}
+ * turns that into `null` with a note.
  *
  * @example Summarize a paired experiment
  * ```ts
@@ -17,6 +22,7 @@
  *
  * @module
  */
+export type { SafeParseResult, Schema, SchemaIssue } from "../schemas/schema.ts";
 export { DEFAULT_SEED } from "./default_seed.ts";
 export { meanDelta } from "./mean_delta.ts";
 export {
@@ -74,4 +80,15 @@ export {
   type SummarizePairedOptions,
 } from "./summarize_paired.ts";
 export { type BinomialHalfTest, binomialHalfTest } from "./binomial_half.ts";
+export {
+  type AgreementCi,
+  agreementCi,
+  type AgreementCiOptions,
+  AgreementCiSchema,
+  type AlphaLevel,
+  cohenKappa,
+  krippendorffAlpha,
+  type KrippendorffAlphaOptions,
+  rawAgreement,
+} from "./agreement.ts";
 export { normalCdf, normalQuantile } from "./normal.ts";
