@@ -1,0 +1,34 @@
+/**
+ * Answer-key tasks: extracting the final answer from a reply by documented rules, normalising it by
+ * type (number, choice, exact, set) and scoring it against the gold answer; an answer no rule finds
+ * scores 0 and is never guessed.
+ *
+ * @example Score a GSM8K-style reply
+ * ```ts
+ * import { scoreAnswer } from "./mod.ts";
+ * const item = { id: "q", prompt: "How many?", gold: "1000", answerType: "number" as const };
+ * if (!scoreAnswer(item, "So 1,000 in total.\n#### 1,000").passed) throw new Error();
+ * ```
+ *
+ * @module
+ */
+export {
+  EXTRACT_RULES,
+  extractAnswer,
+  type ExtractAnswerOptions,
+  type ExtractedAnswer,
+  type ExtractRule,
+  type ExtractRuleInfo,
+} from "./extract_answer.ts";
+export {
+  type AnswerScore,
+  AnswerScoreSchema,
+  answersMatch,
+  type MatchAnswerOptions,
+  normalizeAnswer,
+  NUMBER_RELATIVE_TOLERANCE,
+  scoreAnswer,
+} from "./match_answer.ts";
+export type { AnswerItem, AnswerType } from "../schemas/task_item.ts";
+export type { Item } from "../schemas/item.ts";
+export type { SafeParseResult, Schema, SchemaIssue } from "../schemas/schema.ts";
