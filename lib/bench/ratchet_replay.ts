@@ -21,10 +21,14 @@ import type { Trace } from "../schemas/trace.ts";
  * if (bestIndexAfterEach(trace as never).join() !== "0,0,2") throw new Error();
  * ```
  */
-export function bestIndexAfterEach(trace: Pick<Trace, "candidates">): number[] {
+export function bestIndexAfterEach(
+  trace: Pick<Trace, "candidates" | "keepsEveryRevision">,
+): number[] {
   let best = 0;
   return trace.candidates.map((c, i) => {
-    if (i > 0 && c.decision?.decision === "keep") {
+    if (trace.keepsEveryRevision) {
+      best = i; // no gate: each revision replaced the answer
+    } else if (i > 0 && c.decision?.decision === "keep") {
       const bestScore = trace.candidates[best].score?.score ?? 0;
       if ((c.score?.score ?? 0) > bestScore) best = i;
     }

@@ -69,6 +69,18 @@ export interface LoopConfig {
   critic?: Critic;
   /** When set, its score decides keep/revert and its `passed` stops the loop; the judge is not called. @default undefined */
   scorer?: Scorer;
+  /**
+   * No gate: nothing evaluates a candidate (no scorer, no judge call) and every revision replaces
+   * the answer, so the final answer is the last revision — intrinsic self-correction as studied by
+   * Huang et al. (2024). The trace is marked `keepsEveryRevision`. @default false
+   */
+  keepEveryRevision?: boolean;
+  /**
+   * A stop rule checked on every candidate (round 0 included): when it passes, the loop stops with
+   * reason `stop:<name>`. It never decides keep/revert. An oracle stop (the gold answer or hidden
+   * tests) makes the loop see the answer key — label such protocols. @default undefined
+   */
+  stopRule?: Scorer;
   /** Ask the Teacher for direction before each revision. @default false */
   teacher?: boolean;
   /** Revision rounds after the initial answer (0 = answer and evaluate only). @default 3 */
@@ -134,8 +146,10 @@ function checkConfig(item: Item, config: LoopConfig): void {
   if (config.critic && typeof config.critic.critique !== "function") {
     throw new TypeError("critiqueRevisionLoop: config.critic must implement critique()");
   }
-  if (config.scorer && typeof config.scorer.score !== "function") {
-    throw new TypeError("critiqueRevisionLoop: config.scorer must implement score()");
+  for (const key of ["scorer", "stopRule"] as const) {
+    if (config[key] && typeof config[key].score !== "function") {
+      throw new TypeError(`critiqueRevisionLoop: config.${key} must implement score()`);
+    }
   }
   for (const [role, p] of Object.entries(config.providers ?? {})) {
     if (p && typeof p.chat !== "function") {
@@ -269,6 +283,20 @@ export async function critiqueRevisionLoop(item: Item, config: LoopConfig): Prom
   let error: string | undefined;
   const seenFeedback = new Set<string>();
 
+  const keepAll = config.keepEveryRevision === true;
+  /** Runs the stop rule on a candidate; true when it says stop. */
+  const stopRuleSays = async (index: number): Promise<boolean> => {
+    const rule = config.stopRule;
+    if (!rule) return false;
+    const round = candidates[index].round;
+    const s = await step(
+      "stop_rule",
+      round,
+      () => rule.score(item, candidates[index].text, context(round)),
+      (r) => `${rule.name}: ${r.passed ? "stop" : "continue"}`,
+    );
+    return s.passed === true;
+  };
   const evaluate = async (index: number): Promise<Score> => {
     const candidate = candidates[index];
     const round = candidate.round;
@@ -336,18 +364,22 @@ export async function critiqueRevisionLoop(item: Item, config: LoopConfig): Prom
       (r) => r.text,
     );
     candidates.push({ round: 0, text: first.text, critiques: [] });
-    const firstScore = await evaluate(0);
-    const initial = {
-      decision: "keep" as const,
-      reason: "initial answer",
-      candidateScore: firstScore.score,
-      bestScore: firstScore.score,
-    };
-    candidates[0].decision = initial;
-    send({ type: "ratchet_decision", itemId, round: 0, decision: initial });
+    if (!keepAll) {
+      const firstScore = await evaluate(0);
+      const initial = {
+        decision: "keep" as const,
+        reason: "initial answer",
+        candidateScore: firstScore.score,
+        bestScore: firstScore.score,
+      };
+      candidates[0].decision = initial;
+      send({ type: "ratchet_decision", itemId, round: 0, decision: initial });
+    }
     send({ type: "round_end", itemId, round: 0 });
 
-    if (stopWhenPassed && bestPassed()) {
+    if (await stopRuleSays(0)) {
+      stopReason = `stop:${config.stopRule!.name}`;
+    } else if (!keepAll && stopWhenPassed && bestPassed()) {
       stopReason = config.scorer ? "passed" : "compliant";
     } else {
       for (let round = 1; round <= maxRounds; round++) {
@@ -412,6 +444,15 @@ export async function critiqueRevisionLoop(item: Item, config: LoopConfig): Prom
         send({ type: "revision", itemId, round, text: revised.text });
         const index = candidates.push({ round, text: revised.text, critiques: [] }) - 1;
         rounds = round;
+        if (keepAll) {
+          currentIndex = bestIndex = index;
+          send({ type: "round_end", itemId, round });
+          if (await stopRuleSays(index)) {
+            stopReason = `stop:${config.stopRule!.name}`;
+            break;
+          }
+          continue;
+        }
 
         const score = await evaluate(index);
         const bestScore = candidates[bestIndex].score?.score ?? 0;
@@ -429,6 +470,10 @@ export async function critiqueRevisionLoop(item: Item, config: LoopConfig): Prom
           currentIndex = bestIndex;
         }
         send({ type: "round_end", itemId, round });
+        if (await stopRuleSays(bestIndex)) {
+          stopReason = `stop:${config.stopRule!.name}`;
+          break;
+        }
         if (stopWhenPassed && bestPassed()) {
           stopReason = config.scorer ? "passed" : "compliant";
           break;
@@ -468,6 +513,7 @@ export async function critiqueRevisionLoop(item: Item, config: LoopConfig): Prom
     ms: performance.now() - start,
   };
   if (error !== undefined) trace.error = error;
+  if (keepAll) trace.keepsEveryRevision = true;
   send({
     type: "item_end",
     itemId,
@@ -502,6 +548,8 @@ function traceIdFor(
     roles,
     critic: criticName,
     scorer: config.scorer?.name,
+    ...(config.keepEveryRevision ? { keepEveryRevision: true } : {}),
+    ...(config.stopRule ? { stopRule: config.stopRule.name } : {}),
     teacher: config.teacher ?? false,
     maxRounds,
     policy,

@@ -206,6 +206,8 @@ export const TraceSchema = z.object({
   startedAt: z.string(),
   ms: z.number().nonnegative(),
   error: z.string().optional(),
+  /** True when the loop ran without a gate: every revision replaced the answer (no ratchet). */
+  keepsEveryRevision: z.literal(true).optional(),
 });
 /** Everything one critique–revision loop did for one item. */
 export interface Trace {
@@ -239,5 +241,7 @@ export interface Trace {
   ms: number;
   /** Infrastructure error that ended the item. */
   error?: string;
+  /** True when the loop ran without a gate: every revision replaced the answer (no ratchet). */
+  keepsEveryRevision?: true;
 }
 const _trace: Equals<z.infer<typeof TraceSchema>, Trace> = true;
