@@ -11,6 +11,7 @@ import {
   checkLlamaCpp,
   pickProvider,
   probeProviders,
+  providerKinds,
   type ProviderProbe,
   ProviderProbeSchema,
 } from "../lib/providers/mod.ts";
@@ -40,12 +41,10 @@ Examples:
   deno task cai providers
   deno task cai providers --json --timeout 1 | jq '.auto'`;
 
-/** Providers listed: the auto-pick order, then the others the probe knows. */
+/** Providers listed: the auto-pick order, then the other listed kinds of the provider table. */
 export const LISTED_PROVIDERS: readonly string[] = [
   ...AUTO_ORDER,
-  "openrouter",
-  "vllm",
-  "llamacpp-server",
+  ...providerKinds((k) => k.listed && !AUTO_ORDER.includes(k.kind)),
 ];
 
 /** The document `cai providers --json` prints. */

@@ -12,21 +12,16 @@ import {
   parseProviderSpec,
   pickProvider,
   probeProviders,
+  providerKinds,
   type ProviderProbe,
 } from "../lib/providers/mod.ts";
-import { OPENAI_PRESETS } from "../lib/providers/presets.ts";
 import { UnavailableError, UsageError } from "./_cli.ts";
 
 /** Provider kinds the probe can check before a run. */
-const PROBED: readonly string[] = [
-  "ollama",
-  "anthropic",
-  "llamacpp",
-  ...Object.keys(OPENAI_PRESETS),
-];
+const PROBED: readonly string[] = providerKinds((k) => k.probed);
 
 /** Kinds that run without a model name in the spec. */
-const MODEL_OPTIONAL: readonly string[] = ["scripted", "llamacpp"];
+const MODEL_OPTIONAL: readonly string[] = providerKinds((k) => k.modelOptional);
 
 /** Options for {@linkcode probeAll} and {@linkcode resolveProviderSpec}. */
 export interface ResolveOptions {

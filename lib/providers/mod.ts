@@ -89,10 +89,15 @@ export {
 } from "./cache.ts";
 export { type CallRecordingOptions, withCallRecording } from "./record.ts";
 export {
+  autoPickOrder,
   createProvider,
   type CreateProviderOptions,
   parseProviderSpec,
   PROVIDER_KINDS,
+  PROVIDER_TABLE,
+  type ProviderKindInfo,
+  providerKindInfo,
+  providerKinds,
   type ProviderSpec,
   type RegistryProvider,
 } from "./registry.ts";

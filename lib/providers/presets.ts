@@ -6,6 +6,7 @@
  */
 import { type Env, readEnv } from "./env.ts";
 import { ProviderError } from "./types.ts";
+import { PROVIDER_TABLE, type ProviderKindInfo } from "./kinds.ts";
 
 /** One OpenAI-compatible service. */
 export interface OpenAIPreset {
@@ -21,55 +22,22 @@ export interface OpenAIPreset {
   defaultModel: string;
 }
 
-/** The OpenAI-compatible presets, by spec prefix. */
-export const OPENAI_PRESETS: Readonly<Record<string, OpenAIPreset>> = Object.freeze({
-  openai: {
-    keyEnv: "OPENAI_API_KEY",
-    keyRequired: true,
-    baseURLEnv: "OPENAI_BASE_URL",
-    defaultBaseURL: "https://api.openai.com/v1",
-    defaultModel: "gpt-4o-mini",
-  },
-  kimi: {
-    keyEnv: "MOONSHOT_API_KEY",
-    keyRequired: true,
-    defaultBaseURL: "https://api.moonshot.ai/v1",
-    defaultModel: "moonshot-v1-8k",
-  },
-  moonshot: {
-    keyEnv: "MOONSHOT_API_KEY",
-    keyRequired: true,
-    defaultBaseURL: "https://api.moonshot.ai/v1",
-    defaultModel: "moonshot-v1-8k",
-  },
-  openrouter: {
-    keyEnv: "OPENROUTER_API_KEY",
-    keyRequired: true,
-    defaultBaseURL: "https://openrouter.ai/api/v1",
-    defaultModel: "openai/gpt-4o-mini",
-  },
-  vllm: {
-    keyEnv: "VLLM_API_KEY",
-    keyRequired: false,
-    baseURLEnv: "VLLM_BASE_URL",
-    defaultBaseURL: "http://127.0.0.1:8000/v1",
-    defaultModel: "",
-  },
-  "llamacpp-server": {
-    keyEnv: "LLAMACPP_API_KEY",
-    keyRequired: false,
-    baseURLEnv: "LLAMACPP_BASE_URL",
-    defaultBaseURL: "http://127.0.0.1:8080/v1",
-    defaultModel: "",
-  },
-  "openai-compatible": {
-    keyEnv: "OPENAI_COMPATIBLE_API_KEY",
-    keyRequired: false,
-    baseURLEnv: "OPENAI_COMPATIBLE_BASE_URL",
-    defaultBaseURL: "",
-    defaultModel: "",
-  },
-});
+/** The OpenAI-compatible presets, by spec prefix (the `api: "openai"` rows of the kinds table). */
+export const OPENAI_PRESETS: Readonly<Record<string, OpenAIPreset>> = Object.freeze(
+  Object.fromEntries(
+    PROVIDER_TABLE.filter((k) => k.api === "openai").map((k) => [k.kind, openAIPreset(k)]),
+  ),
+);
+
+function openAIPreset(k: Readonly<ProviderKindInfo>): OpenAIPreset {
+  return {
+    keyEnv: k.keyEnv ?? "",
+    keyRequired: k.keyRequired,
+    ...(k.baseURLEnv ? { baseURLEnv: k.baseURLEnv } : {}),
+    defaultBaseURL: k.defaultBaseURL ?? "",
+    defaultModel: k.defaultModel ?? "",
+  };
+}
 
 /** A preset's resolved connection settings. */
 export interface ResolvedPreset {

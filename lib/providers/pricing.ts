@@ -11,6 +11,7 @@ import { z } from "zod";
 import type { Equals, Schema } from "../schemas/schema.ts";
 import type { Usage } from "../schemas/chat.ts";
 import { InputError, readJsonInput } from "../util/jsonl.ts";
+import { providerKinds } from "./kinds.ts";
 
 /** A model's price in USD per million tokens. */
 export interface ModelPrice {
@@ -38,13 +39,13 @@ const priceTableSchema = z.record(z.string().regex(PRICE_KEY), modelPriceSchema)
 /** Schema of {@linkcode PriceTable}. */
 export const PriceTableSchema: Schema<PriceTable> = priceTableSchema;
 
-/** Providers that run locally or offline: their calls cost nothing. */
+/**
+ * Providers that run locally or offline — the local kinds of the provider table, and the
+ * benchmark's simulated provider ("sim") — so their calls cost nothing.
+ */
 export const LOCAL_PRICES: Readonly<PriceTable> = Object.freeze(
   Object.fromEntries(
-    ["ollama", "llamacpp", "llamacpp-server", "vllm", "sim", "scripted", "answers"].map((p) => [
-      `${p}:*`,
-      { input: 0, output: 0 },
-    ]),
+    [...providerKinds((k) => k.local), "sim"].map((p) => [`${p}:*`, { input: 0, output: 0 }]),
   ),
 );
 

@@ -10,6 +10,7 @@ import { type Env, readEnv } from "./env.ts";
 import { errorMessageFromBody } from "./http_errors.ts";
 import { resolveOllamaHost } from "./ollama.ts";
 import { OPENAI_PRESETS } from "./presets.ts";
+import { autoPickOrder, providerKindInfo, providerKinds } from "./kinds.ts";
 import type { Schema } from "../schemas/schema.ts";
 import { zodOf } from "../schemas/zod_of.ts";
 
@@ -48,14 +49,8 @@ export const ProviderProbeSchema: Schema<ProviderProbe> = z.object({
   spec: z.string().optional(),
 });
 
-/** The order in which {@linkcode pickProvider} prefers ready providers. */
-export const AUTO_ORDER: readonly string[] = Object.freeze([
-  "ollama",
-  "kimi",
-  "anthropic",
-  "openai",
-  "llamacpp",
-]);
+/** The order in which {@linkcode pickProvider} prefers ready providers (the table's `autoRank`). */
+export const AUTO_ORDER: readonly string[] = Object.freeze(autoPickOrder());
 
 /** Options for {@linkcode probeProviders}. */
 export interface ProbeOptions {
@@ -219,7 +214,7 @@ async function probeOpenAICompatible(
 async function probeAnthropic(
   o: Required<Pick<ProbeOptions, "timeoutMs" | "fetch">> & ProbeOptions,
 ): Promise<ProviderProbe> {
-  const model = o.models?.anthropic || "claude-3-5-haiku-latest";
+  const model = o.models?.anthropic || providerKindInfo("anthropic")?.defaultModel || "";
   const key = readEnv("ANTHROPIC_API_KEY", o.env);
   if (!key) {
     return { provider: "anthropic", status: "no_key", reason: "set ANTHROPIC_API_KEY", model };
@@ -273,7 +268,7 @@ export async function probeProviders(options: ProbeOptions = {}): Promise<Provid
     );
   }
   const providers = options.providers ?? AUTO_ORDER;
-  const known = ["ollama", "anthropic", "llamacpp", ...Object.keys(OPENAI_PRESETS)];
+  const known = providerKinds((k) => k.probed);
   for (const p of providers) {
     if (!known.includes(p)) {
       throw new TypeError(`probeProviders: unknown provider "${p}" (known: ${known.join(", ")})`);

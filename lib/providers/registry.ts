@@ -1,5 +1,6 @@
 /**
- * The provider registry: one spec string (`ollama:llama3.2`, `kimi:moonshot-v1-8k`,
+ * The provider registry: the table of provider kinds ({@linkcode PROVIDER_TABLE}, each spec prefix
+ * once with its metadata) and one spec string (`ollama:llama3.2`, `kimi:moonshot-v1-8k`,
  * `answers:out.jsonl`, `scripted`, …) → a ready provider wrapped with limiter, retries, cache and
  * call recording. An explicitly requested provider that cannot be used is an error, never a silent
  * swap to another.
@@ -14,22 +15,24 @@ import { type Env, readEnv } from "./env.ts";
 import { type Limiter, withLimiter } from "./limiter.ts";
 import { createOllamaProvider } from "./ollama.ts";
 import { createOpenAIProvider } from "./openai.ts";
-import { OPENAI_PRESETS, resolveOpenAIPreset } from "./presets.ts";
+import { resolveOpenAIPreset } from "./presets.ts";
+import { providerKinds } from "./kinds.ts";
 import { withCallRecording } from "./record.ts";
 import { type RetryOptions, withRetry } from "./retry.ts";
 import type { LlamaCppProviderOptions } from "./llamacpp.ts";
 import type { ScriptedProviderOptions } from "./scripted.ts";
 import { type Provider, ProviderError } from "./types.ts";
 
-/** Every spec prefix {@linkcode createProvider} understands. */
-export const PROVIDER_KINDS: readonly string[] = Object.freeze([
-  "ollama",
-  ...Object.keys(OPENAI_PRESETS),
-  "anthropic",
-  "answers",
-  "scripted",
-  "llamacpp",
-]);
+export {
+  autoPickOrder,
+  PROVIDER_TABLE,
+  type ProviderKindInfo,
+  providerKindInfo,
+  providerKinds,
+} from "./kinds.ts";
+
+/** Every spec prefix {@linkcode createProvider} understands (the kinds of {@linkcode PROVIDER_TABLE}). */
+export const PROVIDER_KINDS: readonly string[] = Object.freeze(providerKinds());
 
 /** A parsed provider spec. */
 export interface ProviderSpec {
