@@ -5,8 +5,53 @@
  *
  * @module
  */
-export { type Arm, ARM_PRESETS, type ArmInput, CRITIQUE_MODES, resolveArms } from "./arms.ts";
+export {
+  type Arm,
+  ARM_PRESETS,
+  type ArmInput,
+  ArmInputSchema,
+  ArmSchema,
+  CRITIQUE_MODES,
+  DEFAULT_ARMS,
+  resolveArms,
+} from "./arms.ts";
 export type { ResolveArmsOptions } from "./arms.ts";
+export {
+  answerKeyFlags,
+  type ArmParts,
+  armParts,
+  type ArmPartUse,
+  BUILTIN_CRITICS,
+  BUILTIN_GATES,
+  BUILTIN_PARTS,
+  BUILTIN_STOPS,
+  type CriticPart,
+  type GatePart,
+  type GateSetting,
+  type PartContext,
+  type PartInfo,
+  type StopPart,
+  type StopSetting,
+  withParts,
+} from "./parts.ts";
+export {
+  BUILTIN_SOLVERS,
+  majority,
+  sampleSeed,
+  type Solved,
+  type Solver,
+  type SolveUnit,
+} from "./solvers.ts";
+export { countFlips, type Flips, FlipsSchema } from "./flips.ts";
+export { openRunStore, type RunStore } from "./run_store.ts";
+export {
+  type AnswerSimulationOptions,
+  createSimulatedAnswerProvider,
+  createSimulatedOpenProvider,
+  type OpenSimulationOptions,
+  type SimulatedTaskProvider,
+  type TaskTruth,
+} from "./simulate_tasks.ts";
 export { type ItemResult, ItemResultSchema, resultKey } from "./records.ts";
 export {
   type BenchmarkBudget,

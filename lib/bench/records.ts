@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { Equals, Schema } from "../schemas/schema.ts";
 
-/** One item × arm × seed result. Scores always come from the hidden tests. */
+/** One item × arm × seed result. Scores always come from the task's scorer (hidden tests, gold answer, judge panel). */
 export interface ItemResult {
   /** Item id. */
   id: string;
@@ -40,6 +40,14 @@ export interface ItemResult {
   traceId?: string;
   /** True when the authors were simulated. */
   simulated: boolean;
+  /** Answer tasks: the answer extracted from the final answer (null when none could be). */
+  extracted?: string | null;
+  /** Answer tasks: the extraction rule that found it (`none` when unextracted). */
+  extractRule?: string;
+  /** Open tasks: no judge gave a parseable verdict; excluded from statistics (with a note). */
+  unscored?: boolean;
+  /** Open tasks: each panel judge's score of the final answer (null = unparseable). */
+  judgeScores?: (number | null)[];
 }
 
 const itemResultSchema = z.object({
@@ -72,6 +80,14 @@ const itemResultSchema = z.object({
   traceId: z.string().optional(),
   /** True when the authors were simulated. */
   simulated: z.boolean(),
+  /** Answer tasks: the answer extracted from the final answer (null when none could be). */
+  extracted: z.string().nullable().optional(),
+  /** Answer tasks: the extraction rule that found it (`none` when unextracted). */
+  extractRule: z.string().optional(),
+  /** Open tasks: no judge gave a parseable verdict; excluded from statistics (with a note). */
+  unscored: z.boolean().optional(),
+  /** Open tasks: each panel judge's score of the final answer (null = unparseable). */
+  judgeScores: z.array(z.number().min(0).max(1).nullable()).optional(),
 });
 const _itemResult: Equals<z.infer<typeof itemResultSchema>, ItemResult> = true;
 /** Validates an {@linkcode ItemResult} (a line of `items.jsonl`). */

@@ -1,6 +1,7 @@
 /**
  * The human-readable benchmark report (`report.md`): one table row per arm —
- * Config | Critic | Gate | Score | Δ vs baseline | 95% CI | W/T/L | p | Δ vs control.
+ * Config | Critic | Gate | Stop | Score | Pass | Δ vs baseline | 95% CI | W/T/L | p | flips | Δ vs control,
+ * with oracle/anchor protocols marked † and explained under the table.
  *
  * @module
  */
@@ -38,30 +39,37 @@ function usd(x: number): string {
  */
 export function renderReport(summary: BenchSummary): string {
   const lines: string[] = [];
-  const label = summary.simulated ? " — SIMULATED (simulated student and judge, real tests)" : "";
+  const label = summary.simulated ? " — SIMULATED (simulated authors; real scoring)" : "";
   lines.push(`# Benchmark ${summary.run}${label}`, "");
   lines.push(
     `${summary.items} items × ${summary.seeds.length} seed(s) (${summary.seeds.join(", ")}); ` +
-      `scores are hidden-test pass fractions${summary.complete ? "" : "; **incomplete run**"}.`,
+      `${SCORING[summary.task ?? "code"] ?? "scores come from the task's scorer"}${
+        summary.complete ? "" : "; **incomplete run**"
+      }.`,
     "",
   );
   // A cost column only when the run was priced (`--prices`): "$/item" is the mean USD per record.
   const priced = summary.arms.some((a) => a.meanCostUsd !== undefined);
   lines.push(
-    "| Config | Critic | Gate | Score | Pass | Δ vs baseline | 95% CI | W/T/L | p (sign) | Δ vs control | calls |" +
+    "| Config | Critic | Gate | Stop | Score | Pass | Δ vs baseline | 95% CI | W/T/L | p (sign) | flips ✓→✗/✗→✓ | Δ vs control | calls |" +
       (priced ? " $/item |" : ""),
-    "|---|---|---|---|---|---|---|---|---|---|---|" + (priced ? "---|" : ""),
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|" + (priced ? "---|" : ""),
   );
   for (const a of summary.arms) {
     const b = a.vsBaseline;
+    const name = `${a.arm}${a.answerKey.length ? " †" : ""}`;
+    const critic = a.kind === "loop" ? a.critic : a.solver;
+    const loopOnly = (x: string) => (a.kind === "loop" ? x : "–");
     lines.push(
-      `| ${a.arm} | ${a.critic} | ${a.gate} | ${a.meanScore.toFixed(3)} | ${
-        (a.passRate * 100).toFixed(0)
-      }% | ${fmt(b?.delta)} | ${ciText(b)} | ${
+      `| ${name} | ${critic} | ${loopOnly(a.gate)} | ${loopOnly(a.stop)} | ${
+        a.meanScore.toFixed(3)
+      } | ${(a.passRate * 100).toFixed(0)}% | ${fmt(b?.delta)} | ${ciText(b)} | ${
         b ? `${b.wtl.wins}/${b.wtl.ties}/${b.wtl.losses}` : "–"
       } | ${pValueText(b?.signTest.p)} | ${
-        a.vsControl ? `${fmt(a.vsControl.delta)} ${ciText(a.vsControl)}` : "–"
-      } | ${a.meanCalls.toFixed(1)} |` +
+        a.flips ? `${a.flips.correctToWrong}/${a.flips.wrongToCorrect}` : "–"
+      } | ${a.vsControl ? `${fmt(a.vsControl.delta)} ${ciText(a.vsControl)}` : "–"} | ${
+        a.meanCalls.toFixed(1)
+      } |` +
         (priced ? ` ${a.meanCostUsd === undefined ? "–" : usd(a.meanCostUsd)} |` : ""),
     );
   }
@@ -72,9 +80,47 @@ export function renderReport(summary: BenchSummary): string {
       "",
       `CI: paired ${method.method.toUpperCase()} bootstrap over items (${method.resamples} resamples, seed ${method.seed}); ` +
         "with several seeds each item's scores are averaged first (cluster bootstrap). " +
-        "p: exact two-sided sign test on discordant items. W/T/L: items where the arm beat / tied / lost to the baseline.",
+        "p: exact two-sided sign test on discordant items. W/T/L: items where the arm beat / tied / lost to the baseline. " +
+        "Flips: item × seed pairs that went from passed to failed (✓→✗) and back (✗→✓) against the baseline.",
     );
   }
+  const flagged = summary.arms.filter((a) => a.answerKey.length);
+  if (flagged.length) {
+    lines.push(
+      "",
+      "† Oracle/anchor protocols — a part of the arm sees the answer key, so its Δ is not evidence of self-correction:",
+      ...flagged.flatMap((a) => a.answerKey.map((f) => `- ${a.arm}: ${f}`)),
+    );
+  }
+  const unextracted = summary.arms.filter((a) => a.unextracted);
+  if (unextracted.length) {
+    lines.push(
+      "",
+      `Unextracted answers (scored 0, never guessed): ${
+        unextracted.map((a) => `${a.arm} ${a.unextracted}/${a.n}`).join(", ")
+      }.`,
+    );
+  }
+  if (summary.agreement) lines.push("", agreementText(summary.agreement));
   if (summary.notes.length) lines.push("", "Notes:", ...summary.notes.map((n) => `- ${n}`));
   return lines.join("\n") + "\n";
+}
+
+/** What the scores mean, per task kind. */
+const SCORING: Readonly<Record<string, string>> = {
+  code: "scores are hidden-test pass fractions",
+  answer: "scores are 1/0 against the gold answer, extracted from the reply by documented rules",
+  open: "scores are judge-panel scores in [0, 1]",
+};
+
+function agreementText(a: NonNullable<BenchSummary["agreement"]>): string {
+  const stat = (name: string, x: { estimate: number | null; ci: [number, number] | null }) =>
+    `${name} ${x.estimate === null ? "–" : x.estimate.toFixed(3)}${
+      x.ci ? ` [${x.ci[0].toFixed(3)}, ${x.ci[1].toFixed(3)}]` : ""
+    }`;
+  const what = a.mode === "pointwise"
+    ? stat("Krippendorff's α (interval)", a.alpha)
+    : `${stat("raw agreement", a.rawAgreement)}, ${stat("Cohen's κ", a.kappa)}`;
+  return `Judge agreement (${a.judges} judges, ${a.rows} scored answers, ${a.mode}): ${what}; ` +
+    `${a.unscoredVerdicts} unparseable verdict(s), ${a.unscoredRows} answer(s) unscored.`;
 }

@@ -1,51 +1,50 @@
 /**
- * `runBenchmark(items, arms, options)`: every item × arm × seed, scored on hidden tests, with a
- * same-budget best-of-n control, an append-only journal that makes a killed run resumable without
- * redoing finished work, budgets, sharding, and atomic outputs in `runs/<name>/`:
- * `manifest.json`, `items.jsonl`, `traces.jsonl`, `summary.json`, `report.md`.
+ * `runBenchmark(task, arms, options)`: every item × arm × seed of a task, scored by the task's own
+ * scorer (hidden tests, the gold answer, a judge panel), with same-budget controls, an append-only
+ * journal that makes a killed run resumable without redoing finished work, budgets, sharding, and
+ * atomic outputs in `runs/<name>/`: `manifest.json`, `items.jsonl`, `traces.jsonl`,
+ * `summary.json`, `report.md`.
+ *
+ * It is a short composition: a run store (`run_store.ts`), a scheduler over units (an item under
+ * one seed, every arm in turn), and per-arm execution by the arm's solver and parts (`parts.ts`,
+ * `solvers.ts`).
  *
  * Honest-measurement rules built in:
- * - the hidden tests only ever score; no role sees them (except the labelled anchor arm);
+ * - the task's scorer only ever scores; no role sees it (arms whose parts do are flagged);
  * - every arm of one item and seed shares the same first answer (the same derived seed), so Δ measures
  *   what critique/revision did to that answer;
- * - the best-of-n control spends exactly the student calls the loop spent on that item and seed,
- *   and picks its best sample by visible tests (or the judge), never by hidden tests.
+ * - the controls spend exactly the student calls the matched arm spent on that item and seed, and
+ *   never select by the answer key.
  *
  * @module
  */
 import type { CodingItem } from "../schemas/coding.ts";
-import type { CallRecord, Trace } from "../schemas/trace.ts";
+import type { Item } from "../schemas/item.ts";
+import type { CallRecord } from "../schemas/trace.ts";
 import { emit, type EventSink } from "../schemas/events.ts";
 import type { Provider } from "../providers/types.ts";
 import { withCache } from "../providers/cache.ts";
 import { createLimiter, withLimiter } from "../providers/limiter.ts";
-import { withCallRecording } from "../providers/record.ts";
 import { callsCost, type PriceTable, unpricedModels } from "../providers/pricing.ts";
 import type { Constitution } from "../constitution/constitution.ts";
-import { critiqueRevisionLoop, type LoopConfig } from "../loop/critique_revision_loop.ts";
-import { llmCritic } from "../loop/llm_critic.ts";
-import { deriveSeed } from "../loop/derive_seed.ts";
 import { buildManifest } from "../loop/manifest.ts";
-import type { Critic, Scorer } from "../loop/types.ts";
-import { studentAnswer } from "../roles/student.ts";
-import { judgeVerdict } from "../roles/judge.ts";
-import { TestRunner } from "../critics/test_runner.ts";
-import { testScorer } from "../critics/test_scorer.ts";
-import { anchorTestsCritic, testsCritic } from "../critics/tests_critic.ts";
-import { hybridCritic } from "../critics/hybrid_critic.ts";
 import type { SandboxOptions } from "../sandbox/sandbox_options.ts";
 import { detectIsolation, NO_ISOLATION_WARNING } from "../sandbox/isolation.ts";
 import { RUNNER_VERSION } from "../sandbox/sandbox_options.ts";
-import { appendJsonLine, writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
-import { parseJsonl, readTextIfExists } from "../util/jsonl.ts";
 import { basename } from "node:path";
 import { sha256Hex } from "../util/hash.ts";
 import { TraceSchema } from "../schemas/trace.ts";
+import { codeTask, type Task, type TaskScore } from "../tasks/task.ts";
 import type { Arm } from "./arms.ts";
-import { type ItemResult, ItemResultSchema, resultKey } from "./records.ts";
-import { type BenchSummary, summarizeBenchmark } from "./summary.ts";
+import { answerKeyFlags, type ArmParts, BUILTIN_PARTS, type PartContext } from "./parts.ts";
+import type { Solved } from "./solvers.ts";
+import { type ItemResult, resultKey } from "./records.ts";
+import { summarizeBenchmark } from "./summary.ts";
+import type { BenchSummary } from "./summary.ts";
 import { renderReport } from "./report.ts";
-import { z } from "zod";
+import { openRunStore, type RunStore } from "./run_store.ts";
+
+export { RunMismatchError } from "./run_store.ts";
 
 /** Limits that stop a run early (finished work is kept; re-running continues). */
 export interface BenchmarkBudget {
@@ -78,10 +77,12 @@ export interface BenchmarkOptions {
   concurrency?: number;
   /** LLM calls in flight at once, across all items. @default concurrency * 2 */
   callConcurrency?: number;
-  /** Sandbox runs in flight at once. @default 2 */
+  /** Sandbox runs in flight at once (code tasks given as items). @default 2 */
   testConcurrency?: number;
-  /** Sandbox settings for every test run. @default {} */
+  /** Sandbox settings for every test run (code tasks given as items). @default {} */
   sandbox?: Omit<SandboxOptions, "signal">;
+  /** The part registry: the built-ins plus a user's own (see `withParts`). @default the built-ins */
+  parts?: ArmParts;
   /** Output directory (journal, cache, artifacts). Without it nothing is written. @default undefined */
   outDir?: string;
   /** Run name in outputs. @default the outDir's last segment, or "run" */
@@ -129,24 +130,6 @@ export interface BenchmarkResult {
   outDir?: string;
 }
 
-/** The run identity stored in `manifest.json`; a resumed run must match it. */
-const RunKeySchema = z.object({ runKey: z.string() }).passthrough();
-
-class Interrupted extends Error {}
-
-/** A different run already lives in the output directory. */
-export class RunMismatchError extends Error {
-  /**
-   * Creates the error.
-   *
-   * @param message What differs.
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "RunMismatchError";
-  }
-}
-
 /**
  * Selects the items of one shard, deterministically by position.
  *
@@ -182,74 +165,23 @@ function sortRecords(records: ItemResult[], arms: readonly Arm[]): ItemResult[] 
   );
 }
 
-/**
- * Rewrites `traces.jsonl` in the records' order, keeping the last trace of each trace id (a unit
- * interrupted after its trace was written reruns).
- */
-async function rewriteTraces(path: string, order: readonly string[]): Promise<void> {
-  const text = await readTextIfExists(path);
-  if (!text) return;
-  const byId = new Map<string, string>();
-  const lines = text.split("\n").filter((l) => l.trim());
-  for (const [i, line] of lines.entries()) {
-    try {
-      const id = JSON.parse(line).traceId;
-      byId.delete(id); // a re-run unit's trace replaces the earlier one, in the later position
-      byId.set(id, line);
-    } catch (error) {
-      if (i !== lines.length - 1) throw error; // only a torn last line is tolerated
-    }
-  }
-  // The records' order (arm, seed, item), so the file does not depend on which unit finished
-  // first; traces without a record yet (an unfinished run) follow in the order they were written.
-  const rank = new Map(order.map((id, k) => [id, k]));
-  const ids = [...byId.keys()];
-  const sorted = ids
-    .map((id, k) => ({ id, key: rank.get(id) ?? order.length + k }))
-    .sort((a, b) => a.key - b.key)
-    .map((x) => byId.get(x.id)!);
-  const out = sorted.join("\n") + "\n";
-  if (out !== lines.join("\n") + "\n") await writeTextAtomic(path, out);
-}
+class Interrupted extends Error {}
 
-/** Arms in execution order: loop arms before the best-of-n controls that match their budget. */
+/** Arms in execution order: treatments before the controls that match their budget. */
 function executionOrder(arms: readonly Arm[]): Arm[] {
-  return [...arms].sort((a, b) =>
-    (a.kind === "best_of_n" ? 1 : 0) - (b.kind === "best_of_n" ? 1 : 0)
-  );
+  return [...arms].sort((a, b) => (a.kind === "control" ? 1 : 0) - (b.kind === "control" ? 1 : 0));
 }
 
-/**
- * Runs a benchmark. See the module documentation for the protocol.
- *
- * @param items Coding items (hidden tests score every arm).
- * @param arms Arms from `resolveArms`.
- * @param options Providers, constitution, seeds, outputs, budgets.
- * @returns Records and the summary.
- * @throws {RunMismatchError} when `outDir` holds a different run.
- *
- * @example A simulated two-item run (real sandboxed tests)
- * ```ts ignore
- * import { resolveArms, runBenchmark, createSimulatedProvider } from "./mod.ts";
- * import { loadConstitution } from "../constitution/mod.ts";
- * import { loadDataset } from "../datasets/mod.ts";
- * const items = (await loadDataset("datasets/coding_hard.jsonl")).slice(0, 2);
- * const result = await runBenchmark(items, resolveArms(["baseline", "tests", "best_of_n"]), {
- *   provider: createSimulatedProvider(items), constitution: await loadConstitution(), simulated: true,
- * });
- * console.log(result.summary.arms.map((a) => [a.arm, a.meanScore]));
- * ```
- */
-export async function runBenchmark(
-  items: readonly CodingItem[],
-  arms: readonly Arm[],
-  options: BenchmarkOptions,
-): Promise<BenchmarkResult> {
+function isTask(input: Task | readonly Item[]): input is Task {
+  return !Array.isArray(input) && typeof (input as Task).score === "function";
+}
+
+function checkOptions(arms: readonly Arm[], options: BenchmarkOptions): void {
   if (!arms.length) throw new TypeError("Cannot run a benchmark without arms");
   if (!options?.provider || typeof options.provider.chat !== "function") {
     throw new TypeError("Cannot run a benchmark: options.provider must implement chat()");
   }
-  const seeds = [...(options.seeds ?? [0])];
+  const seeds = options.seeds ?? [0];
   if (!seeds.length || seeds.some((s) => !Number.isSafeInteger(s))) {
     throw new RangeError(`Cannot run with seeds ${JSON.stringify(seeds)}: need integers`);
   }
@@ -258,410 +190,384 @@ export async function runBenchmark(
     throw new RangeError(`Cannot run with concurrency ${concurrency}: need an integer >= 1`);
   }
   const maxCost = options.budget?.maxCostUsd;
-  if (maxCost !== undefined) {
-    if (!(maxCost >= 0)) throw new RangeError(`Cannot run with a cost budget of ${maxCost} USD`);
-    const unpriced = unpricedModels(options.prices ?? {}, [
-      options.provider,
-      options.judgeProvider,
-    ]);
-    if (unpriced.length) {
-      throw new TypeError(
-        `Cannot enforce a cost budget: no price for ${
-          unpriced.join(", ")
-        } (pass prices covering it)`,
-      );
-    }
+  if (maxCost === undefined) return;
+  if (!(maxCost >= 0)) throw new RangeError(`Cannot run with a cost budget of ${maxCost} USD`);
+  const unpriced = unpricedModels(options.prices ?? {}, [options.provider, options.judgeProvider]);
+  if (unpriced.length) {
+    throw new TypeError(
+      `Cannot enforce a cost budget: no price for ${unpriced.join(", ")} (pass prices covering it)`,
+    );
   }
-  const selected = shardItems(items, options.shard);
+}
+
+function checkIds(items: readonly Item[]): void {
   const ids = new Set<string>();
-  for (const item of selected) {
+  for (const item of items) {
     if (ids.has(item.id)) throw new TypeError(`Cannot run: duplicate item id "${item.id}"`);
     ids.add(item.id);
   }
+}
+
+/** Wraps every model of the run: record/replay cache (resume without repeated calls) → limiter. */
+function providerWrapper(options: BenchmarkOptions): (p: Provider) => Provider {
   const outDir = options.outDir;
-  const runName = options.runName ??
-    (outDir ? basename(outDir) : "run");
-  const simulated = options.simulated ?? false;
-  const send = (e: Parameters<typeof emit>[1]) => emit(options.onEvent, e);
-
-  // --- providers: cache (resume without repeated calls) → limiter ---
-  const cacheMode = options.cache ??
-    (outDir && options.provider.name !== "sim" ? "auto" : "off");
-  const cacheDir = options.cacheDir ?? (outDir ? `${outDir}/cache` : undefined);
-  if (cacheMode !== "off" && !cacheDir) {
-    throw new TypeError(`Cannot use cache mode "${cacheMode}" without outDir or cacheDir`);
+  const mode = options.cache ?? (outDir && options.provider.name !== "sim" ? "auto" : "off");
+  const dir = options.cacheDir ?? (outDir ? `${outDir}/cache` : undefined);
+  if (mode !== "off" && !dir) {
+    throw new TypeError(`Cannot use cache mode "${mode}" without outDir or cacheDir`);
   }
-  const limiter = createLimiter(options.callConcurrency ?? concurrency * 2);
-  const wrap = (p: Provider): Provider =>
-    withLimiter(
-      cacheMode === "off" ? p : withCache(p, { dir: cacheDir!, mode: cacheMode }),
-      limiter,
-    );
-  const student = wrap(options.provider);
-  const judgeSide = options.judgeProvider ? wrap(options.judgeProvider) : student;
-  const temperature = options.temperature ?? 0.7;
+  const limiter = createLimiter(options.callConcurrency ?? (options.concurrency ?? 2) * 2);
+  return (p) => withLimiter(mode === "off" ? p : withCache(p, { dir: dir!, mode }), limiter);
+}
 
-  // --- manifest and journal ---
-  const datasetHash = sha256Hex(selected);
-  const runKey = sha256Hex({
-    arms,
-    seeds,
+/** The budget tracker: what was spent, and why scheduling stopped. */
+function budgetTracker(budget: BenchmarkBudget, signal: AbortSignal | undefined) {
+  const started = Date.now();
+  const spent = { calls: 0, tokens: 0, costUsd: 0 };
+  let stopReason: string | undefined;
+  return {
+    add(r: Pick<ItemResult, "calls" | "tokens" | "costUsd">) {
+      spent.calls += r.calls;
+      spent.tokens += r.tokens;
+      spent.costUsd += r.costUsd ?? 0;
+    },
+    get stopReason() {
+      return stopReason;
+    },
+    over(): boolean {
+      if (signal?.aborted) stopReason = "interrupted";
+      else if (spent.calls >= (budget.maxCalls ?? Infinity)) {
+        stopReason = `call budget ${budget.maxCalls} reached`;
+      } else if (spent.tokens >= (budget.maxTokens ?? Infinity)) {
+        stopReason = `token budget ${budget.maxTokens} reached`;
+      } else if (Date.now() - started >= (budget.maxWallMs ?? Infinity)) {
+        stopReason = `wall-time budget ${budget.maxWallMs} ms reached`;
+      } else if (spent.costUsd >= (budget.maxCostUsd ?? Infinity)) {
+        stopReason = `cost budget $${budget.maxCostUsd} reached ($${
+          spent.costUsd.toFixed(4)
+        } spent)`;
+      }
+      return stopReason !== undefined;
+    },
+  };
+}
+
+/** Everything that fixes a run's identity and manifest. */
+interface RunSetup {
+  task: Task;
+  items: readonly Item[];
+  arms: readonly Arm[];
+  parts: ArmParts;
+  seeds: number[];
+  temperature: number;
+  runName: string;
+  simulated: boolean;
+  options: BenchmarkOptions;
+}
+
+function runKeyOf(s: RunSetup, datasetHash: string): string {
+  const { options } = s;
+  return sha256Hex({
+    arms: s.arms,
+    task: s.task.kind,
+    seeds: s.seeds,
     datasetHash,
     student: [options.provider.name, options.provider.model],
     judge: options.judgeProvider ? [options.judgeProvider.name, options.judgeProvider.model] : null,
     constitution: options.constitution.hash,
-    temperature,
+    temperature: s.temperature,
     shard: options.shard ?? null,
     sandbox: options.sandbox ?? {},
+    scoring: s.task.description,
   });
-  const journalPath = outDir ? `${outDir}/journal.jsonl` : undefined;
-  const tracesPath = outDir ? `${outDir}/traces.jsonl` : undefined;
-  const done = new Map<string, ItemResult>();
-  if (outDir) {
-    const existing = await readTextIfExists(`${outDir}/manifest.json`);
-    if (existing !== undefined) {
-      const parsed = RunKeySchema.safeParse(JSON.parse(existing));
-      if (!parsed.success || parsed.data.runKey !== runKey) {
-        throw new RunMismatchError(
-          `${outDir} holds a different run (its manifest's runKey differs from this command's): ` +
-            "use another --out or delete the directory",
-        );
-      }
-      const journal = await readTextIfExists(journalPath!);
-      if (journal) {
-        for (
-          const r of parseJsonl(journal, ItemResultSchema, {
-            file: journalPath,
-            allowTornTail: true,
-          })
-        ) {
-          done.set(resultKey(r), r);
-        }
-      }
-    } else {
-      const isolation = options.sandbox?.isolation === "none"
-        ? { level: "none", reason: "isolation: none was requested" }
-        : await detectIsolation({ bwrapPath: options.sandbox?.bwrapPath });
-      if (isolation.level === "none") {
-        send({
-          type: "log",
-          level: "warn",
-          message: `${NO_ISOLATION_WARNING} (${isolation.reason})`,
-        });
-      }
-      const manifest = await buildManifest({
-        runId: runName,
-        roles: {
-          student: options.provider,
-          ...(options.judgeProvider ? { judge: options.judgeProvider } : {}),
-        },
-        parameters: {
-          arms,
-          temperature,
-          concurrency,
-          shard: options.shard,
-          simulated,
-          dataset: options.datasetName ?? "dataset",
-          budget: options.budget ?? {},
-          sandbox: options.sandbox ?? {},
-          isolation: isolation.level,
-          isolationReason: isolation.reason,
-          runnerVersion: RUNNER_VERSION,
-          ...options.parameters,
-        },
-        seeds,
-        constitution: options.constitution,
-        dataset: { hash: datasetHash, items: selected.length },
-      }, { git: true });
-      await writeJsonAtomic(`${outDir}/manifest.json`, { ...manifest, runKey, simulated });
-    }
-  }
-  const resumed = done.size;
+}
 
-  // --- tests ---
-  const runner = new TestRunner({
-    sandbox: options.sandbox,
-    concurrency: options.testConcurrency ?? 2,
-  });
-  const hidden = testScorer({ which: "hidden", runner });
-  const visible = testScorer({ which: "visible", runner });
-  const hiddenScore = async (item: CodingItem, answer: string, seed: number) =>
-    await hidden.score(item, answer, { round: 0, seed, signal: options.signal });
-
-  const criticFor = (arm: Arm): Critic | undefined => {
-    const llm = () =>
-      llmCritic(arm.judge === "asymmetric" ? judgeSide : student, options.constitution);
-    switch (arm.critic) {
-      case "tests":
-        return testsCritic({ runner });
-      case "tests_anchor":
-        return anchorTestsCritic({ runner });
-      case "hybrid":
-        return hybridCritic(testsCritic({ runner }), llm());
-      case "llm":
-        return llm();
-      default:
-        return undefined;
-    }
-  };
-  const gateFor = (arm: Arm): Scorer | undefined =>
-    arm.gate === "visible_tests" ? visible : arm.gate === "hidden_tests" ? hidden : undefined;
-
-  // --- budgets ---
-  const started = Date.now();
-  const spent = { calls: 0, tokens: 0, costUsd: 0 };
-  for (const r of done.values()) {
-    spent.calls += r.calls;
-    spent.tokens += r.tokens;
-    spent.costUsd += r.costUsd ?? 0;
-  }
-  const budget = options.budget ?? {};
-  let stopReason: string | undefined;
-  const overBudget = (): boolean => {
-    if (options.signal?.aborted) stopReason = "interrupted";
-    else if (spent.calls >= (budget.maxCalls ?? Infinity)) {
-      stopReason = `call budget ${budget.maxCalls} reached`;
-    } else if (spent.tokens >= (budget.maxTokens ?? Infinity)) {
-      stopReason = `token budget ${budget.maxTokens} reached`;
-    } else if (Date.now() - started >= (budget.maxWallMs ?? Infinity)) {
-      stopReason = `wall-time budget ${budget.maxWallMs} ms reached`;
-    } else if (spent.costUsd >= (budget.maxCostUsd ?? Infinity)) {
-      stopReason = `cost budget $${budget.maxCostUsd} reached ($${spent.costUsd.toFixed(4)} spent)`;
-    }
-    return stopReason !== undefined;
-  };
-
-  // --- one unit: an item under one seed, every arm ---
-  const ordered = executionOrder(arms);
-  const total = selected.length * seeds.length * arms.length;
-  let finished = done.size;
-  const records: ItemResult[] = [...done.values()];
-  const save = async (record: ItemResult, trace?: Trace) => {
-    if (trace && tracesPath) await appendJsonLine(tracesPath, trace);
-    if (journalPath) await appendJsonLine(journalPath, record);
-    records.push(record);
-    done.set(resultKey(record), record);
-    spent.calls += record.calls;
-    spent.tokens += record.tokens;
-    spent.costUsd += record.costUsd ?? 0;
-    finished++;
-    send({
-      type: "progress",
-      done: finished,
-      total,
-      label: `${record.arm} ${record.id} seed=${record.seed}`,
+async function manifestOf(s: RunSetup, datasetHash: string): Promise<Record<string, unknown>> {
+  const { options } = s;
+  const isolation = s.task.kind !== "code"
+    ? { level: "n/a", reason: `a ${s.task.kind} task runs no code` }
+    : options.sandbox?.isolation === "none"
+    ? { level: "none", reason: "isolation: none was requested" }
+    : await detectIsolation({ bwrapPath: options.sandbox?.bwrapPath });
+  if (isolation.level === "none") {
+    emit(options.onEvent, {
+      type: "log",
+      level: "warn",
+      message: `${NO_ISOLATION_WARNING} (${isolation.reason})`,
     });
-  };
+  }
+  const manifest = await buildManifest({
+    runId: s.runName,
+    roles: {
+      student: options.provider,
+      ...(options.judgeProvider ? { judge: options.judgeProvider } : {}),
+    },
+    parameters: {
+      task: s.task.kind,
+      scoring: s.task.description,
+      arms: s.arms,
+      answerKey: Object.fromEntries(s.arms.map((a) => [a.name, answerKeyFlags(a, s.parts)])),
+      temperature: s.temperature,
+      concurrency: options.concurrency ?? 2,
+      shard: options.shard,
+      simulated: s.simulated,
+      dataset: options.datasetName ?? "dataset",
+      budget: options.budget ?? {},
+      sandbox: options.sandbox ?? {},
+      isolation: isolation.level,
+      isolationReason: isolation.reason,
+      runnerVersion: RUNNER_VERSION,
+      ...options.parameters,
+    },
+    seeds: s.seeds,
+    constitution: options.constitution,
+    dataset: { hash: datasetHash, items: s.items.length },
+  }, { git: true });
+  return { ...manifest, simulated: s.simulated };
+}
 
-  const runLoopArm = async (item: CodingItem, arm: Arm, seed: number): Promise<ItemResult> => {
-    const t0 = performance.now();
-    const maxRounds = arm.kind === "baseline" ? 0 : arm.rounds;
-    const config: LoopConfig = {
-      provider: student,
-      providers: arm.judge === "asymmetric" ? { critic: judgeSide, judge: judgeSide } : {},
-      constitution: options.constitution,
-      critic: criticFor(arm),
-      // The baseline is evaluated by visible tests so that it costs no judge call.
-      scorer: arm.kind === "baseline" ? visible : gateFor(arm),
-      maxRounds,
-      seed,
-      roleParams: { student: { temperature } },
-      signal: options.signal,
-      onEvent: options.onEvent,
-      traceId: sha256Hex({ runKey, arm: arm.name, seed, id: item.id }).slice(0, 16),
-    };
-    const trace = await critiqueRevisionLoop(item, config);
-    // An interrupted item is not finished work: record nothing, so a re-run redoes it.
-    if (trace.stopReason === "aborted" || options.signal?.aborted) throw new Interrupted();
-    const [final, initial] = await Promise.all([
-      hiddenScore(item, trace.chosen, seed),
-      hiddenScore(item, trace.rejected, seed),
-    ]);
-    TraceSchema.parse(trace);
-    const record: ItemResult = {
-      id: item.id,
-      arm: arm.name,
-      seed,
-      score: trace.error ? 0 : final.score,
-      passed: trace.error ? false : final.passed,
-      initialScore: initial.score,
-      rounds: trace.rounds,
-      calls: trace.calls.length,
-      studentCalls: trace.calls.filter((c) => c.role === "student").length,
-      tokens: trace.usage.inputTokens + trace.usage.outputTokens,
-      ...costOf(trace.calls),
-      stopReason: trace.stopReason,
-      ...(trace.error ? { error: trace.error } : {}),
-      ms: performance.now() - t0,
-      traceId: trace.traceId,
-      simulated,
-    };
-    await save(record, trace);
-    return record;
+/** Runs one arm on one item and seed and turns what its solver did into a record. */
+function armRunner(s: RunSetup, runKey: string, wrap: (p: Provider) => Provider) {
+  const { options, task, parts } = s;
+  const student = wrap(options.provider);
+  const other = options.judgeProvider ? wrap(options.judgeProvider) : student;
+  const scored = new Map<string, Promise<TaskScore>>();
+  /** The task's score, once per (seed, item, answer): every arm shares the first answer. */
+  const score = (item: Item, text: string, seed: number, first: string): Promise<TaskScore> => {
+    if (text === "") {
+      return Promise.resolve({ score: 0, passed: false, source: "empty", detail: "no answer" });
+    }
+    const key = sha256Hex([seed, item.id, text, first]);
+    let hit = scored.get(key);
+    if (!hit) {
+      hit = task.score(item, text, { round: 0, seed, signal: options.signal, firstAnswer: first });
+      scored.set(key, hit);
+      hit.catch(() => scored.delete(key));
+    }
+    return hit;
   };
-
-  /** `{ costUsd }` when a price table covers every call, else nothing. */
   const costOf = (calls: readonly CallRecord[]): { costUsd?: number } => {
     if (!options.prices) return {};
     const cost = callsCost(calls, options.prices);
     return cost.unpriced.length ? {} : { costUsd: cost.usd };
   };
-
-  const runBestOfN = async (item: CodingItem, arm: Arm, seed: number): Promise<ItemResult> => {
+  return async (item: Item, arm: Arm, seed: number, matched?: ItemResult) => {
     const t0 = performance.now();
-    const matched = arm.matchBudgetOf
-      ? done.get(resultKey({ id: item.id, arm: arm.matchBudgetOf, seed }))
-      : undefined;
-    const n = arm.n ?? Math.max(1, matched?.studentCalls ?? 1);
-    const made: CallRecord[] = [];
-    const count = (c: CallRecord) => {
-      made.push(c);
-      emit(options.onEvent, { type: "call", itemId: item.id, ...c });
+    const context: PartContext = {
+      task,
+      arm,
+      constitution: options.constitution,
+      student,
+      judge: arm.judge === "asymmetric" ? other : student,
+      other,
     };
-    const counted = withCallRecording(student, count, { defaultRole: "student" });
-    const judged = withCallRecording(arm.judge === "asymmetric" ? judgeSide : student, count, {
-      defaultRole: "judge",
+    const solved: Solved = await parts.solvers[arm.solver].solve({
+      item,
+      seed,
+      arm,
+      context,
+      parts,
+      temperature: s.temperature,
+      matchedStudentCalls: matched?.studentCalls,
+      traceId: sha256Hex({ runKey, arm: arm.name, seed, id: item.id }).slice(0, 16),
+      signal: options.signal,
+      onEvent: options.onEvent,
     });
-    let best: { text: string; score: number } | undefined;
-    let first = "";
-    let error: string | undefined;
-    try {
-      for (let k = 0; k < n; k++) {
-        // Sample 0 is the same first answer every other arm starts from.
-        const sampleSeed = k === 0
-          ? deriveSeed(seed, [item.id, 0, "student"])
-          : deriveSeed(seed, [item.id, "best_of_n", k]);
-        const answer = await studentAnswer(counted, { prompt: item.prompt }, {
-          seed: sampleSeed,
-          temperature,
-          itemId: item.id,
-          signal: options.signal,
-        });
-        if (k === 0) first = answer.text;
-        let score: number;
-        if (arm.selectBy === "judge") {
-          const verdict = await judgeVerdict(judged, {
-            prompt: item.prompt,
-            answer: answer.text,
-            constitution: options.constitution,
-          }, {
-            seed: deriveSeed(seed, [item.id, "best_of_n_judge", k]),
-            itemId: item.id,
-            signal: options.signal,
-          });
-          score = verdict.ok ? verdict.value.score : 0;
-        } else {
-          score =
-            (await visible.score(item, answer.text, { round: k, seed, signal: options.signal }))
-              .score;
-        }
-        if (!best || score > best.score) best = { text: answer.text, score };
-      }
-    } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
-    }
-    if (options.signal?.aborted) throw new Interrupted();
+    // An interrupted unit is not finished work: record nothing, so a re-run redoes it.
+    if (solved.stopReason === "aborted" || options.signal?.aborted) throw new Interrupted();
+    if (solved.trace) TraceSchema.parse(solved.trace);
     const [final, initial] = await Promise.all([
-      best ? hiddenScore(item, best.text, seed) : undefined,
-      first ? hiddenScore(item, first, seed) : undefined,
+      score(item, solved.final, seed, solved.first),
+      score(item, solved.first, seed, solved.first),
     ]);
     const record: ItemResult = {
       id: item.id,
       arm: arm.name,
       seed,
-      score: error || !final ? 0 : final.score,
-      passed: error || !final ? false : final.passed,
-      initialScore: initial?.score ?? 0,
-      rounds: 0,
-      calls: made.length,
-      studentCalls: n,
-      tokens: made.reduce((sum, c) => sum + c.usage.inputTokens + c.usage.outputTokens, 0),
-      ...costOf(made),
-      stopReason: error ? "error" : `best_of_${n}`,
-      ...(error ? { error } : {}),
+      score: solved.error ? 0 : final.score,
+      passed: solved.error ? false : final.passed,
+      initialScore: initial.score,
+      rounds: solved.rounds,
+      calls: solved.calls.length,
+      studentCalls: solved.studentCalls,
+      tokens: solved.calls.reduce((n, c) => n + c.usage.inputTokens + c.usage.outputTokens, 0),
+      ...costOf(solved.calls),
+      stopReason: solved.stopReason,
+      ...(solved.error !== undefined ? { error: solved.error } : {}),
       ms: performance.now() - t0,
-      simulated,
+      ...(solved.trace ? { traceId: solved.trace.traceId } : {}),
+      simulated: s.simulated,
+      ...(final.extracted !== undefined ? { extracted: final.extracted } : {}),
+      ...(final.rule !== undefined ? { extractRule: final.rule } : {}),
+      ...(final.unscored ? { unscored: true } : {}),
+      ...(final.judgeScores ? { judgeScores: final.judgeScores } : {}),
     };
-    await save(record);
-    return record;
+    return { record, trace: solved.trace };
   };
+}
 
-  const runUnit = async (item: CodingItem, seed: number): Promise<void> => {
+/** The record of an arm that failed outside its solver's own error handling. */
+function errorRecord(id: string, arm: string, seed: number, message: string, simulated: boolean) {
+  return {
+    id,
+    arm,
+    seed,
+    score: 0,
+    passed: false,
+    initialScore: 0,
+    rounds: 0,
+    calls: 0,
+    studentCalls: 0,
+    tokens: 0,
+    stopReason: "error",
+    error: message,
+    ms: 0,
+    simulated,
+  };
+}
+
+/**
+ * Runs a benchmark. See the module documentation for the protocol.
+ *
+ * @param input A task (see `codeTask`, `answerTask`, `openTask`) or coding items (a code task).
+ * @param arms Arms from `resolveArms`.
+ * @param options Providers, constitution, seeds, outputs, budgets, parts.
+ * @returns Records and the summary.
+ * @throws {RunMismatchError} when `outDir` holds a different run.
+ *
+ * @example A simulated answer-key run: baseline vs intrinsic self-correction
+ * ```ts
+ * import { createSimulatedAnswerProvider, resolveArms, runBenchmark } from "./mod.ts";
+ * import { answerTask } from "../tasks/task.ts";
+ * import { parseConstitution } from "../constitution/parse_constitution.ts";
+ * const items = [1, 2, 3].map((n) => ({
+ *   id: `q${n}`, prompt: `What is ${n} + ${n}?`, gold: String(2 * n), answerType: "number" as const,
+ * }));
+ * const result = await runBenchmark(answerTask(items), resolveArms(["baseline", "intrinsic"], {
+ *   taskKind: "answer",
+ * }), {
+ *   provider: createSimulatedAnswerProvider(items), simulated: true, resamples: 99,
+ *   constitution: parseConstitution("## Correctness\n\nBe right.\n"),
+ * });
+ * if (result.records.length !== 6 || result.summary.arms[1].arm !== "intrinsic") throw new Error();
+ * ```
+ */
+export async function runBenchmark(
+  input: Task | readonly CodingItem[],
+  arms: readonly Arm[],
+  options: BenchmarkOptions,
+): Promise<BenchmarkResult> {
+  checkOptions(arms, options);
+  const wrap = providerWrapper(options);
+  const given = isTask(input)
+    ? input
+    : codeTask(input, { sandbox: options.sandbox, testConcurrency: options.testConcurrency });
+  const task = given.withProviders ? given.withProviders(wrap) : given;
+  const items = shardItems(task.items, options.shard);
+  checkIds(items);
+  const outDir = options.outDir;
+  const setup: RunSetup = {
+    task,
+    items,
+    arms,
+    parts: options.parts ?? BUILTIN_PARTS,
+    seeds: [...(options.seeds ?? [0])],
+    temperature: options.temperature ?? 0.7,
+    runName: options.runName ?? (outDir ? basename(outDir) : "run"),
+    simulated: options.simulated ?? false,
+    options,
+  };
+  const datasetHash = sha256Hex(items);
+  const runKey = runKeyOf(setup, datasetHash);
+  const store = await openRunStore(outDir, runKey, () => manifestOf(setup, datasetHash));
+  const runArm = armRunner(setup, runKey, wrap);
+  const { records, complete, stopReason } = await schedule(setup, store, runArm);
+
+  const notes = stopReason && !complete
+    ? [`stopped early: ${stopReason}; re-run the same command to continue`]
+    : [];
+  const sorted = sortRecords(records, arms);
+  const summary = summarizeBenchmark(sorted, arms, {
+    run: setup.runName,
+    simulated: setup.simulated,
+    seeds: setup.seeds,
+    items: items.length,
+    complete,
+    resamples: options.resamples,
+    notes,
+    parts: setup.parts,
+    task: task.kind,
+    panelMode: task.description.mode === "pairwise" ? "pairwise" : "pointwise",
+  });
+  await store.finish(sorted, summary, renderReport(summary));
+  emit(options.onEvent, { type: "run_end", runId: setup.runName, ok: complete });
+  return { records: sorted, summary, resumed: store.resumed.size, outDir };
+}
+
+/** Runs every unfinished unit (item × seed, arms in execution order) under the budgets. */
+async function schedule(
+  s: RunSetup,
+  store: RunStore,
+  runArm: ReturnType<typeof armRunner>,
+): Promise<{ records: ItemResult[]; complete: boolean; stopReason?: string }> {
+  const { options, items, seeds, arms } = s;
+  const send = (e: Parameters<typeof emit>[1]) => emit(options.onEvent, e);
+  const done = new Map(store.resumed);
+  const records = [...done.values()];
+  const budget = budgetTracker(options.budget ?? {}, options.signal);
+  for (const r of records) budget.add(r);
+  const total = items.length * seeds.length * arms.length;
+  const save = async (record: ItemResult, trace?: Parameters<RunStore["append"]>[1]) => {
+    await store.append(record, trace);
+    records.push(record);
+    done.set(resultKey(record), record);
+    budget.add(record);
+    send({
+      type: "progress",
+      done: records.length,
+      total,
+      label: `${record.arm} ${record.id} seed=${record.seed}`,
+    });
+  };
+  const ordered = executionOrder(arms);
+  const runUnit = async (item: Item, seed: number): Promise<void> => {
     for (const arm of ordered) {
       if (done.has(resultKey({ id: item.id, arm: arm.name, seed }))) continue;
-      if (overBudget()) return;
+      if (budget.over()) return;
+      const matched = arm.matchBudgetOf
+        ? done.get(resultKey({ id: item.id, arm: arm.matchBudgetOf, seed }))
+        : undefined;
       try {
-        if (arm.kind === "best_of_n") await runBestOfN(item, arm, seed);
-        else await runLoopArm(item, arm, seed);
+        const { record, trace } = await runArm(item, arm, seed, matched);
+        await save(record, trace);
       } catch (e) {
         if (e instanceof Interrupted || options.signal?.aborted) return;
         const message = e instanceof Error ? e.message : String(e);
         send({ type: "error", itemId: item.id, message: `${arm.name}: ${message}` });
-        await save({
-          id: item.id,
-          arm: arm.name,
-          seed,
-          score: 0,
-          passed: false,
-          initialScore: 0,
-          rounds: 0,
-          calls: 0,
-          studentCalls: 0,
-          tokens: 0,
-          stopReason: "error",
-          error: message,
-          ms: 0,
-          simulated,
-        });
+        await save(errorRecord(item.id, arm.name, seed, message, s.simulated));
       }
     }
   };
 
-  send({ type: "run_start", runId: runName, items: selected.length * seeds.length });
+  send({ type: "run_start", runId: s.runName, items: items.length * seeds.length });
+  const resumed = store.resumed.size;
   send({
     type: "progress",
-    done: finished,
+    done: records.length,
     total,
     label: resumed ? `resumed ${resumed}` : "start",
   });
-  const queue = seeds.flatMap((seed) => selected.map((item) => ({ item, seed })));
+  const queue = seeds.flatMap((seed) => items.map((item) => ({ item, seed })));
   let next = 0;
   const worker = async () => {
-    while (next < queue.length && !overBudget()) {
+    while (next < queue.length && !budget.over()) {
       const { item, seed } = queue[next++];
       await runUnit(item, seed);
     }
   };
+  const concurrency = options.concurrency ?? 2;
   await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-
   // A unit aborted mid-way records nothing; count what is complete.
   const complete = records.length === total && !options.signal?.aborted;
-  const notes: string[] = [];
-  if (stopReason && !complete) {
-    notes.push(`stopped early: ${stopReason}; re-run the same command to continue`);
-  }
-  const sorted = sortRecords(records, arms);
-  const summary = summarizeBenchmark(sorted, arms, {
-    run: runName,
-    simulated,
-    seeds,
-    items: selected.length,
-    complete,
-    resamples: options.resamples,
-    notes,
-  });
-  if (outDir) {
-    await writeTextAtomic(
-      `${outDir}/items.jsonl`,
-      sorted.map((r) => JSON.stringify(r)).join("\n") + "\n",
-    );
-    await rewriteTraces(
-      tracesPath!,
-      sorted.flatMap((r) => (r.traceId === undefined ? [] : [r.traceId])),
-    );
-    await writeJsonAtomic(`${outDir}/summary.json`, summary);
-    await writeTextAtomic(`${outDir}/report.md`, renderReport(summary));
-  }
-  send({ type: "run_end", runId: runName, ok: complete });
-  return { records: sorted, summary, resumed, outDir };
+  return { records, complete, stopReason: budget.stopReason };
 }

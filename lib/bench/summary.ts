@@ -14,6 +14,9 @@ import {
 } from "../stats/summarize_paired.ts";
 import type { Arm } from "./arms.ts";
 import type { ItemResult } from "./records.ts";
+import { countFlips, type Flips, FlipsSchema } from "./flips.ts";
+import { answerKeyFlags, type ArmParts, BUILTIN_PARTS } from "./parts.ts";
+import { type PanelAgreement, panelAgreement, PanelAgreementSchema } from "../tasks/judge_panel.ts";
 import type { Schema } from "../schemas/schema.ts";
 import { zodOf } from "../schemas/zod_of.ts";
 
@@ -21,14 +24,23 @@ import { zodOf } from "../schemas/zod_of.ts";
 export interface ArmSummary {
   /** Arm name. */
   arm: string;
-  /** Arm kind. */
+  /** The arm's role: baseline, treatment loop, or same-budget control. */
   kind: Arm["kind"];
+  /** Solver used. */
+  solver: string;
   /** Critic used. */
-  critic: Arm["critic"];
+  critic: string;
   /** Ratchet signal used. */
-  gate: Arm["gate"];
+  gate: string;
+  /** Stop rule used. */
+  stop: string;
   /** Judge symmetry. */
   judge: Arm["judge"];
+  /**
+   * Oracle/anchor flags: one line per part that sees the answer key (empty for an honest arm). A
+   * flagged arm's Δ is not a self-correction result.
+   */
+  answerKey: string[];
   /** Arm description. */
   description: string;
   /** Records (items × seeds). */
@@ -51,6 +63,14 @@ export interface ArmSummary {
   meanCostUsd?: number;
   /** Records that ended with an error. */
   errors: number;
+  /** Records no judge could score (open tasks); excluded from every mean and comparison. */
+  unscored: number;
+  /** Answer tasks: records whose final answer had no extractable answer (scored 0). */
+  unextracted?: number;
+  /** The control the arm is compared with (`vsControl`). */
+  control?: string;
+  /** Correct→wrong and wrong→correct flips against the baseline (absent for the baseline). */
+  flips?: Flips;
   /** Paired comparison with the baseline arm (absent for the baseline itself). */
   vsBaseline?: PairedSummary;
   /** Paired comparison with the best-of-n control (loop arms only). */
@@ -60,10 +80,13 @@ export interface ArmSummary {
 /** Schema of {@linkcode ArmSummary}. */
 export const ArmSummarySchema: Schema<ArmSummary> = z.object({
   arm: z.string(),
-  kind: z.enum(["baseline", "loop", "best_of_n"]),
-  critic: z.enum(["none", "tests", "tests_anchor", "llm", "hybrid"]),
-  gate: z.enum(["none", "visible_tests", "judge", "hidden_tests"]),
+  kind: z.enum(["baseline", "loop", "control"]),
+  solver: z.string(),
+  critic: z.string(),
+  gate: z.string(),
+  stop: z.string(),
   judge: z.enum(["symmetric", "asymmetric"]),
+  answerKey: z.array(z.string()),
   description: z.string(),
   n: z.number().int().min(0),
   items: z.number().int().min(0),
@@ -75,6 +98,10 @@ export const ArmSummarySchema: Schema<ArmSummary> = z.object({
   meanTokens: z.number(),
   meanCostUsd: z.number().nonnegative().optional(),
   errors: z.number().int().min(0),
+  unscored: z.number().int().min(0),
+  unextracted: z.number().int().min(0).optional(),
+  control: z.string().optional(),
+  flips: zodOf(FlipsSchema).optional(),
   vsBaseline: zodOf(PairedSummarySchema).optional(),
   vsControl: zodOf(PairedSummarySchema).optional(),
 });
@@ -83,6 +110,8 @@ export const ArmSummarySchema: Schema<ArmSummary> = z.object({
 export interface BenchSummary {
   /** Run name. */
   run: string;
+  /** The task kind (`code`, `answer`, `open`, …). */
+  task?: string;
   /** True when the authors were simulated: every output must say SIMULATED. */
   simulated: boolean;
   /** Seeds run. */
@@ -93,6 +122,8 @@ export interface BenchSummary {
   complete: boolean;
   /** Per-arm summaries, in arm order. */
   arms: ArmSummary[];
+  /** Open tasks with a panel of 2+ judges: agreement between the judges over every record. */
+  agreement?: PanelAgreement;
   /** Notes (budget exhausted, missing pairs…). */
   notes: string[];
 }
@@ -100,11 +131,13 @@ export interface BenchSummary {
 /** Schema of {@linkcode BenchSummary}. */
 export const BenchSummarySchema: Schema<BenchSummary> = z.object({
   run: z.string(),
+  task: z.string().optional(),
   simulated: z.boolean(),
   seeds: z.array(z.number().int()),
   items: z.number().int().min(0),
   complete: z.boolean(),
   arms: z.array(zodOf(ArmSummarySchema)),
+  agreement: zodOf(PanelAgreementSchema).optional(),
   notes: z.array(z.string()),
 });
 
@@ -126,6 +159,12 @@ export interface SummarizeBenchmarkOptions {
   statsSeed?: number;
   /** Extra notes. @default [] */
   notes?: string[];
+  /** The part registry (for the answer-key flags). @default the built-in parts */
+  parts?: ArmParts;
+  /** The task kind. @default undefined */
+  task?: string;
+  /** How the open-task panel judged (for the agreement statistic). @default "pointwise" */
+  panelMode?: "pointwise" | "pairwise";
 }
 
 function mean(xs: readonly number[]): number {
@@ -158,6 +197,7 @@ export function pairedByItem(
   let missing = 0;
   for (const ra of a) {
     const rb = bByKey.get(key(ra));
+    if (ra.unscored || rb?.unscored) continue; // no verdict on one side: excluded (noted per arm)
     if (!rb) {
       missing++;
       continue;
@@ -196,6 +236,7 @@ export function pairedByItem(
  * const records = ["a", "b", "c"].flatMap((id) => [rec(id, "baseline", 0), rec(id, "tests", 1), rec(id, "best_of_n", 0)]);
  * const s = summarizeBenchmark(records, arms, { resamples: 999 });
  * if (s.arms[1].vsBaseline?.delta !== 1 || s.arms[1].vsControl?.wtl.wins !== 3) throw new Error();
+ * if (s.arms[1].flips?.wrongToCorrect !== 3 || s.arms[1].flips.correctToWrong !== 0) throw new Error();
  * ```
  */
 export function summarizeBenchmark(
@@ -217,17 +258,28 @@ export function summarizeBenchmark(
     return summarizePaired(paired.a, paired.b, stats);
   };
   const summaries = arms.map((arm): ArmSummary => {
-    const rs = byArm.get(arm.name) ?? [];
+    const all = byArm.get(arm.name) ?? [];
+    const rs = all.filter((r) => !r.unscored);
+    const unscored = all.length - rs.length;
+    if (unscored) {
+      notes.push(
+        `${arm.name}: ${unscored} unscored record(s) (no judge verdict parsed) excluded from every statistic`,
+      );
+    }
     const control = arm.kind === "loop"
-      ? arms.find((a) => a.kind === "best_of_n" && a.matchBudgetOf === arm.name) ??
-        arms.find((a) => a.kind === "best_of_n")
+      ? arms.find((a) => a.kind === "control" && a.matchBudgetOf === arm.name) ??
+        arms.find((a) => a.kind === "control")
       : undefined;
+    const extracted = rs.filter((r) => r.extractRule !== undefined);
     return {
       arm: arm.name,
       kind: arm.kind,
+      solver: arm.solver,
       critic: arm.critic,
       gate: arm.gate,
+      stop: arm.stop,
       judge: arm.judge,
+      answerKey: answerKeyFlags(arm, options.parts ?? BUILTIN_PARTS),
       description: arm.description,
       n: rs.length,
       items: new Set(rs.map((r) => r.id)).size,
@@ -241,18 +293,36 @@ export function summarizeBenchmark(
         ? { meanCostUsd: mean(rs.map((r) => r.costUsd!)) }
         : {}),
       errors: rs.filter((r) => r.error).length,
+      unscored,
+      ...(extracted.length
+        ? { unextracted: extracted.filter((r) => r.extractRule === "none").length }
+        : {}),
+      ...(control && control.name !== arm.name ? { control: control.name } : {}),
+      ...(baseline && baseline.name !== arm.name
+        ? { flips: countFlips(byArm.get(baseline.name) ?? [], all) }
+        : {}),
       vsBaseline: compare(arm, baseline, "baseline"),
       vsControl: compare(arm, control, "control"),
     };
   });
   const seeds = options.seeds ?? [...new Set(records.map((r) => r.seed))].sort((a, b) => a - b);
+  const judged = records.filter((r) => (r.judgeScores?.length ?? 0) >= 2);
   return {
     run: options.run ?? "run",
+    ...(options.task !== undefined ? { task: options.task } : {}),
     simulated: options.simulated ?? false,
     seeds,
     items: options.items ?? new Set(records.map((r) => r.id)).size,
     complete: options.complete ?? true,
     arms: summaries,
+    ...(judged.length
+      ? {
+        agreement: panelAgreement(
+          judged.map((r) => ({ judgeScores: r.judgeScores! })),
+          { mode: options.panelMode ?? "pointwise", resamples: stats.resamples, seed: stats.seed },
+        ),
+      }
+      : {}),
     notes,
   };
 }

@@ -1,0 +1,137 @@
+/**
+ * The run store of a benchmark: one output directory holding `manifest.json` (with the run key a
+ * resumed run must match), an append-only `journal.jsonl` of finished units, `traces.jsonl`, and —
+ * written atomically at the end — `items.jsonl`, `summary.json` and `report.md`. A killed run
+ * re-opens its store and skips every unit already in the journal.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Trace } from "../schemas/trace.ts";
+import { appendJsonLine, writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
+import { parseJsonl, readTextIfExists } from "../util/jsonl.ts";
+import { type ItemResult, ItemResultSchema, resultKey } from "./records.ts";
+
+/** The run identity stored in `manifest.json`; a resumed run must match it. */
+const RunKeySchema = z.object({ runKey: z.string() }).passthrough();
+
+/** A different run already lives in the output directory. */
+export class RunMismatchError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message What differs.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "RunMismatchError";
+  }
+}
+
+/** An open run store. */
+export interface RunStore {
+  /** Finished units from an earlier attempt, by `resultKey`. */
+  readonly resumed: ReadonlyMap<string, ItemResult>;
+  /** Appends a finished unit (and its trace) to the journal. */
+  append(record: ItemResult, trace?: Trace): Promise<void>;
+  /** Writes the final files: items, traces in the records' order, summary and report. */
+  finish(records: readonly ItemResult[], summary: unknown, report: string): Promise<void>;
+}
+
+/**
+ * Opens (or creates) a run store. A new directory gets its manifest from `manifest()` — called only
+ * then, so a resumed run does not recompute it; an existing one must carry the same run key.
+ *
+ * @param outDir The output directory; undefined for a run that writes nothing.
+ * @param runKey The run's identity (a hash of everything that changes results).
+ * @param manifest Builds the manifest of a new run.
+ * @returns The store.
+ * @throws {RunMismatchError} when `outDir` holds a different run.
+ *
+ * @example A store without a directory keeps nothing
+ * ```ts
+ * import { openRunStore } from "./run_store.ts";
+ * const store = await openRunStore(undefined, "k", () => Promise.resolve({}));
+ * if (store.resumed.size !== 0) throw new Error();
+ * ```
+ */
+export async function openRunStore(
+  outDir: string | undefined,
+  runKey: string,
+  manifest: () => Promise<Record<string, unknown>>,
+): Promise<RunStore> {
+  const resumed = new Map<string, ItemResult>();
+  if (!outDir) {
+    return { resumed, append: () => Promise.resolve(), finish: () => Promise.resolve() };
+  }
+  const journalPath = `${outDir}/journal.jsonl`;
+  const tracesPath = `${outDir}/traces.jsonl`;
+  const existing = await readTextIfExists(`${outDir}/manifest.json`);
+  if (existing !== undefined) {
+    const parsed = RunKeySchema.safeParse(JSON.parse(existing));
+    if (!parsed.success || parsed.data.runKey !== runKey) {
+      throw new RunMismatchError(
+        `${outDir} holds a different run (its manifest's runKey differs from this command's): ` +
+          "use another --out or delete the directory",
+      );
+    }
+    const journal = await readTextIfExists(journalPath);
+    if (journal) {
+      const rows = parseJsonl(journal, ItemResultSchema, {
+        file: journalPath,
+        allowTornTail: true,
+      });
+      for (const r of rows) resumed.set(resultKey(r), r);
+    }
+  } else {
+    await writeJsonAtomic(`${outDir}/manifest.json`, { ...(await manifest()), runKey });
+  }
+  return {
+    resumed,
+    async append(record, trace) {
+      if (trace) await appendJsonLine(tracesPath, trace);
+      await appendJsonLine(journalPath, record);
+    },
+    async finish(records, summary, report) {
+      await writeTextAtomic(
+        `${outDir}/items.jsonl`,
+        records.map((r) => JSON.stringify(r)).join("\n") + "\n",
+      );
+      await rewriteTraces(
+        tracesPath,
+        records.flatMap((r) => (r.traceId === undefined ? [] : [r.traceId])),
+      );
+      await writeJsonAtomic(`${outDir}/summary.json`, summary);
+      await writeTextAtomic(`${outDir}/report.md`, report);
+    },
+  };
+}
+
+/**
+ * Rewrites `traces.jsonl` in the records' order, keeping the last trace of each trace id (a unit
+ * interrupted after its trace was written reruns).
+ */
+async function rewriteTraces(path: string, order: readonly string[]): Promise<void> {
+  const text = await readTextIfExists(path);
+  if (!text) return;
+  const byId = new Map<string, string>();
+  const lines = text.split("\n").filter((l) => l.trim());
+  for (const [i, line] of lines.entries()) {
+    try {
+      const id = JSON.parse(line).traceId;
+      byId.delete(id); // a re-run unit's trace replaces the earlier one, in the later position
+      byId.set(id, line);
+    } catch (error) {
+      if (i !== lines.length - 1) throw error; // only a torn last line is tolerated
+    }
+  }
+  // The records' order (arm, seed, item), so the file does not depend on which unit finished
+  // first; traces without a record yet (an unfinished run) follow in the order they were written.
+  const rank = new Map(order.map((id, k) => [id, k]));
+  const sorted = [...byId.keys()]
+    .map((id, k) => ({ id, key: rank.get(id) ?? order.length + k }))
+    .sort((a, b) => a.key - b.key)
+    .map((x) => byId.get(x.id)!);
+  const out = sorted.join("\n") + "\n";
+  if (out !== lines.join("\n") + "\n") await writeTextAtomic(path, out);
+}
