@@ -1,9 +1,11 @@
 /**
- * A small line-based unified diff (longest common subsequence), used to show proposed constitution
- * amendments to a human in the familiar `diff -u` / `git diff` form.
+ * A small line-based unified diff, used to show proposed constitution amendments to a human in the
+ * familiar `diff -u` / `git diff` form. The lines come from the library's one line diff
+ * (`lib/util/line_diff.ts`).
  *
  * @module
  */
+import { diffLines } from "../util/line_diff.ts";
 
 /** Options for {@linkcode unifiedDiff}. */
 export interface UnifiedDiffOptions {
@@ -20,6 +22,8 @@ interface Op {
   line: string;
 }
 
+const OP_MARK = { same: " ", del: "-", add: "+" } as const;
+
 function splitLines(text: string): string[] {
   if (text === "") return [];
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
@@ -27,35 +31,12 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
+/** The edit script of the two line lists, from the library's one line diff. */
 function editScript(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  const width = m + 1;
-  const lcs = new Uint32Array((n + 1) * width);
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lcs[i * width + j] = a[i] === b[j]
-        ? lcs[(i + 1) * width + j + 1] + 1
-        : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
-    }
-  }
-  const ops: Op[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      ops.push({ type: " ", line: a[i] });
-      i++;
-      j++;
-    } else if (lcs[(i + 1) * width + j] >= lcs[i * width + j + 1]) {
-      ops.push({ type: "-", line: a[i++] });
-    } else {
-      ops.push({ type: "+", line: b[j++] });
-    }
-  }
-  while (i < n) ops.push({ type: "-", line: a[i++] });
-  while (j < m) ops.push({ type: "+", line: b[j++] });
-  return ops;
+  return diffLines(a, b).map((d) => ({
+    type: OP_MARK[d.op],
+    line: d.text,
+  }));
 }
 
 /**

@@ -46,5 +46,5 @@ export {
   type ProgressFinish,
   type ProgressState,
 } from "./jupyter_progress.ts";
-export { type DiffLine, lineDiff, type LineDiffOptions } from "./jupyter_diff.ts";
+export { type DiffLine, lineDiff, type LineDiffOptions } from "../util/line_diff.ts";
 export { escapeHtml, formatValue, type FormatValueOptions } from "./jupyter_html.ts";

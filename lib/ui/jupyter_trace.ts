@@ -7,7 +7,7 @@
  */
 import { type Candidate, type Trace, TraceSchema } from "../schemas/trace.ts";
 import { escapeHtml, formatValue } from "./jupyter_html.ts";
-import { lineDiff } from "./jupyter_diff.ts";
+import { lineDiff } from "../util/line_diff.ts";
 import { asDisplayable, type NotebookView } from "./jupyter_kernel.ts";
 
 /** Options of {@linkcode traceView}. */

@@ -1,6 +1,7 @@
 /**
- * A small line diff (longest common subsequence) for showing each revision against the previous
- * candidate.
+ * The one line diff of the library (longest common subsequence): notebook views show each revision
+ * against the previous candidate with it, and the unified diff of constitution amendments is built
+ * on it.
  *
  * @module
  */
@@ -35,7 +36,7 @@ export interface LineDiffOptions {
  *
  * @example One changed line
  * ```ts
- * import { lineDiff } from "./jupyter_diff.ts";
+ * import { lineDiff } from "./line_diff.ts";
  * const d = lineDiff("a\nb\nc", "a\nB\nc");
  * const ops = d.map((l) => l.op).join(",");
  * if (ops !== "same,del,add,same") throw new Error(ops);
@@ -53,39 +54,65 @@ export function lineDiff(before: string, after: string, options: LineDiffOptions
     tail < a.length - head && tail < b.length - head &&
     a[a.length - 1 - tail] === b[b.length - 1 - tail]
   ) tail++;
-  const out: DiffLine[] = a.slice(0, head).map((text) => ({ op: "same", text }));
   const x = a.slice(head, a.length - tail);
   const y = b.slice(head, b.length - tail);
-  const n = x.length, m = y.length;
-  if (n * m > maxCells) {
-    for (const text of x) out.push({ op: "del", text });
-    for (const text of y) out.push({ op: "add", text });
-  } else if (n > 0 || m > 0) {
-    // lcs[i * (m + 1) + j] = LCS length of x[i..] and y[j..]
-    const w = m + 1;
-    const lcs = new Uint32Array((n + 1) * w);
-    for (let i = n - 1; i >= 0; i--) {
-      for (let j = m - 1; j >= 0; j--) {
-        lcs[i * w + j] = x[i] === y[j]
-          ? lcs[(i + 1) * w + j + 1] + 1
-          : Math.max(lcs[(i + 1) * w + j], lcs[i * w + j + 1]);
-      }
+  const middle = x.length * y.length > maxCells ? [...x.map(del), ...y.map(add)] : diffLines(x, y);
+  return [...a.slice(0, head).map(same), ...middle, ...a.slice(a.length - tail).map(same)];
+}
+
+/**
+ * Diffs two lists of lines with a full longest-common-subsequence table: no trimming and no cap, so
+ * time and memory are O(n·m). Where several longest common subsequences exist, the walk from the
+ * start removes before it adds. {@linkcode lineDiff} splits texts, trims their common head and tail
+ * and calls this on the middle part.
+ *
+ * @param a The old lines.
+ * @param b The new lines.
+ * @returns The diff lines in order; `same` + `del` lines are `a`, `same` + `add` lines are `b`.
+ *
+ * @example An empty line is a line
+ * ```ts
+ * import { diffLines } from "./line_diff.ts";
+ * const d = diffLines([""], ["", "x"]);
+ * if (d.map((l) => l.op).join(",") !== "same,add") throw new Error();
+ * ```
+ */
+export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[] {
+  const n = a.length, m = b.length;
+  // lcs[i * (m + 1) + j] = LCS length of a[i..] and b[j..]
+  const w = m + 1;
+  const lcs = new Uint32Array((n + 1) * w);
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i * w + j] = a[i] === b[j]
+        ? lcs[(i + 1) * w + j + 1] + 1
+        : Math.max(lcs[(i + 1) * w + j], lcs[i * w + j + 1]);
     }
-    let i = 0, j = 0;
-    while (i < n && j < m) {
-      if (x[i] === y[j]) {
-        out.push({ op: "same", text: x[i] });
-        i++;
-        j++;
-      } else if (lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) {
-        out.push({ op: "del", text: x[i++] });
-      } else {
-        out.push({ op: "add", text: y[j++] });
-      }
-    }
-    while (i < n) out.push({ op: "del", text: x[i++] });
-    while (j < m) out.push({ op: "add", text: y[j++] });
   }
-  for (const text of a.slice(a.length - tail)) out.push({ op: "same", text });
+  const out: DiffLine[] = [];
+  let i = 0, j = 0;
+  while (i < n && j < m) {
+    if (a[i] === b[j]) {
+      out.push(same(a[i]));
+      i++;
+      j++;
+    } else if (lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) {
+      out.push(del(a[i++]));
+    } else {
+      out.push(add(b[j++]));
+    }
+  }
+  while (i < n) out.push(del(a[i++]));
+  while (j < m) out.push(add(b[j++]));
   return out;
+}
+
+function same(text: string): DiffLine {
+  return { op: "same", text };
+}
+function del(text: string): DiffLine {
+  return { op: "del", text };
+}
+function add(text: string): DiffLine {
+  return { op: "add", text };
 }
