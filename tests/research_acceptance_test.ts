@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { checkGuardrails, compareSamples } from "../lib/research/acceptance.ts";
-import { pairedTest, studentTCdf, welchTest } from "../lib/research/welch.ts";
+import { pairedTest, studentTCdf, welchTest } from "../lib/stats/welch.ts";
 
 Deno.test("Student's t CDF matches table quantiles", () => {
   // two-sided 95% critical values: df 1 → 12.706, df 4 → 2.776, df 30 → 2.042

@@ -26,7 +26,7 @@
  * @module
  */
 import type { Guardrail } from "./problem.ts";
-import { mean, pairedTest, type TTestResult, welchTest } from "./welch.ts";
+import { mean, pairedTest, type TTestResult, welchTest } from "../stats/welch.ts";
 
 /** Options for {@linkcode compareSamples}. */
 export interface CompareOptions {

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { Problem } from "./problem.ts";
 import { extractMetric, runCommand, type RunnerSandbox, tailLines } from "./runner.ts";
 import { scalarize } from "./scalarize.ts";
-import { mean } from "./welch.ts";
+import { mean } from "../stats/welch.ts";
 
 /** Options for {@linkcode evaluateRuns}. */
 export interface EvaluateOptions {

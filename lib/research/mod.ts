@@ -71,7 +71,7 @@ export {
   type TestOptions,
   type TTestResult,
   welchTest,
-} from "./welch.ts";
+} from "../stats/welch.ts";
 export {
   compareLexicographic,
   convexSum,

@@ -45,7 +45,7 @@ import {
   reviewProposals,
   synthesizeResearchMemory,
 } from "./society.ts";
-import { mean } from "./welch.ts";
+import { mean } from "../stats/welch.ts";
 import {
   acquireRunLock,
   changedContracts,

@@ -5,7 +5,9 @@
  * repeated seeds, simulation-based power analysis, and {@linkcode summarizePaired}, which bundles
  * them into one `summary.json` record. For judges rather than arms: inter-rater agreement
  * (Krippendorff's α, Cohen's κ, raw agreement) and a bootstrap CI of any of them over items
- * ({@linkcode agreementCi}).
+ * ({@linkcode agreementCi}). For repeated noisy measurements of two versions (autoresearch's
+ * acceptance rule): one-sided Welch and paired t-tests ({@linkcode welchTest},
+ * {@linkcode pairedTest}).
  *
  * All functions are pure and seeded: the same data and seed give the same result. Degenerate data
  * (no pairs, one pair, all differences equal) produce explicit records with a `note`, never NaN.
@@ -92,3 +94,12 @@ export {
   rawAgreement,
 } from "./agreement.ts";
 export { normalCdf, normalQuantile } from "./normal.ts";
+export {
+  mean,
+  pairedTest,
+  sampleVariance,
+  studentTCdf,
+  type TestOptions,
+  type TTestResult,
+  welchTest,
+} from "./welch.ts";

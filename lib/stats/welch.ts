@@ -1,6 +1,7 @@
 /**
- * Small two-sample statistics for noise-aware acceptance: mean, sample variance, Student's t CDF,
- * Welch's unequal-variance t-test and the paired t-test, all one-sided ("is B better than A?").
+ * Small two-sample statistics for noise-aware acceptance (autoresearch's keep/discard rule): mean,
+ * sample variance, Student's t CDF, Welch's unequal-variance t-test and the paired t-test, all
+ * one-sided ("is B better than A?").
  *
  * @module
  */
