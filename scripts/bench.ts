@@ -20,10 +20,11 @@ import {
   warn,
 } from "./_cli.ts";
 import { createTerminalSink, UI_MODES, type UiMode } from "../lib/ui/terminal.ts";
-import { CRITIQUE_MODES, resolveArms } from "../lib/bench/arms.ts";
+import { CRITIQUE_MODES } from "../lib/bench/arms.ts";
+import { loadArmFile } from "../lib/bench/arm_file.ts";
+import { armsFor, simulatedModels, taskFor } from "../lib/bench/bench_setup.ts";
 import { runBenchmark } from "../lib/bench/run_benchmark.ts";
 import { mergeBenchmarkRuns } from "../lib/bench/merge_runs.ts";
-import { createSimulatedProvider } from "../lib/bench/simulate.ts";
 import { renderReport } from "../lib/bench/report.ts";
 import { writeBenchmarkPlots } from "../lib/bench/write_plots.ts";
 import { ItemResultSchema } from "../lib/bench/records.ts";
@@ -35,9 +36,10 @@ import {
 } from "../lib/bench/compare_runs.ts";
 import { readRunFiles } from "../lib/bench/read_run.ts";
 import { unpricedModels } from "../lib/providers/pricing.ts";
-import type { Item } from "../lib/schemas/item.ts";
+import type { CodingItem } from "../lib/schemas/coding.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
+import { loadTaskDataset } from "../lib/datasets/load_task_dataset.ts";
 import { createProvider } from "../lib/providers/registry.ts";
 import type { Provider } from "../lib/providers/types.ts";
 import { powerAnalysis } from "../lib/stats/power_analysis.ts";
@@ -50,22 +52,33 @@ export const BENCH_HELP = `usage: deno task bench [options]
        deno task bench audit --out RUN_DIR [--dataset PATH] [--limit N]
        deno task bench compare RUN_A RUN_B [--arms A,B] [--json] [--out DIR]
 
-Runs every item × arm × seed of a coding dataset; the final answer of every arm is scored on the
-dataset's HIDDEN tests (no role ever sees them). Writes runs/<name>/: manifest.json, items.jsonl,
-traces.jsonl, summary.json, report.md. Re-running the same command continues a killed run.
+Runs every item × arm × seed of a dataset and scores every arm's final answer with the task's own
+scorer, which no role ever sees: a code task's HIDDEN tests, an answer task's GOLD answer
+(extracted from the reply by documented rules), an open task's JUDGE PANEL. Writes runs/<name>/:
+manifest.json, items.jsonl, traces.jsonl, summary.json, report.md. Re-running the same command
+continues a killed run.
 
 Options:
-  --dataset PATH          JSONL dataset (coding, mxeval, humaneval, multipl-e)  [datasets/coding_hard.jsonl]
+  --dataset PATH          JSONL dataset; its kind is detected from the rows: code (coding, mxeval,
+                          humaneval, multipl-e), answer (GSM8K {question, answer "#### n"},
+                          multiple choice {question, choices, answerKey}, {id, prompt, answer, type}),
+                          open ({id, prompt, reference?})                 [datasets/coding_hard.jsonl]
   --limit N               only the first N items
-  --arms A,B,…            arms: baseline, tests, tests_anchor, judge_symmetric, judge_asymmetric,
-                          hybrid, best_of_n                                     [by --critique-mode]
-  --critique-mode M       tests | judge | hybrid | all (arm sets)               [all]
+  --arms A,B,…            preset arms: baseline, tests, tests_anchor, judge_symmetric,
+                          judge_asymmetric, hybrid, intrinsic, oracle_stop, critic_other,
+                          best_of_n, self_consistency               [the dataset kind's defaults]
+  --arm-file FILE         more arms as YAML/JSON compositions of parts, e.g.
+                          arms: [{ name: mine, critic: self, stop: critic_done, rounds: 2 }]
+                          (an arm named like a preset replaces it)
+  --critique-mode M       code tasks: tests | judge | hybrid | all (arm sets)   [all]
+  --judges SPEC,…         open tasks: the judge panel (k models)     [--judge-provider, else student]
+  --panel-mode M          open tasks: pointwise | pairwise (vs the reference, both orders) [pointwise]
   --provider SPEC         student model: sim (SIMULATED), ollama:M, openai:M, kimi:M, anthropic:M,
                           answers:FILE, …                                       [sim]
   --model M               model name for --provider
   --judge-provider SPEC   critic/judge of asymmetric arms (sim = a stronger simulated judge)
   --judge-model M         model for --judge-provider
-  --rounds N              revision rounds per loop                              [3]
+  --rounds N              revision rounds of every loop arm                     [each arm's own: 3]
   --seeds N               repeat everything with seeds 0..N-1                   [1]
   --temperature T         student temperature (all arms)                        [0.7]
   --concurrency N         items in flight                                       [2]
@@ -102,6 +115,9 @@ const FLAGS = {
   limit: { type: "string" },
   arms: { type: "string" },
   "critique-mode": { type: "string" },
+  "arm-file": { type: "string" },
+  judges: { type: "string" },
+  "panel-mode": { type: "string" },
   provider: { type: "string" },
   model: { type: "string" },
   "judge-provider": { type: "string" },
@@ -183,30 +199,25 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
   const ui = uiOf(values);
   const datasetPath = (values.dataset as string | undefined) ?? "datasets/coding_hard.jsonl";
   const limit = values.limit === undefined ? undefined : intFlag(values, "limit", 0, 1);
-  const rounds = intFlag(values, "rounds", 3, 0);
+  const rounds = values.rounds === undefined ? undefined : intFlag(values, "rounds", 3, 0);
   const nSeeds = intFlag(values, "seeds", 1, 1);
   const concurrency = intFlag(values, "concurrency", 2, 1);
   const temperature = numberFlag(values, "temperature", 0.7, 0, 2);
   const resamples = intFlag(values, "resamples", 9999, 99);
   const shard = parseShard(values.shard);
-  const mode = (values["critique-mode"] as string | undefined) ?? "all";
-  if (!CRITIQUE_MODES[mode]) {
+  const mode = values["critique-mode"] as string | undefined;
+  if (mode !== undefined && !CRITIQUE_MODES[mode]) {
     throw new UsageError(
       `--critique-mode must be one of ${Object.keys(CRITIQUE_MODES).join("|")}: current value is ${
         JSON.stringify(mode)
       }`,
     );
   }
-  let arms;
-  try {
-    arms = resolveArms(
-      values.arms
-        ? String(values.arms).split(",").map((a) => a.trim()).filter(Boolean)
-        : CRITIQUE_MODES[mode],
-      { rounds },
+  const panelMode = (values["panel-mode"] as string | undefined) ?? "pointwise";
+  if (panelMode !== "pointwise" && panelMode !== "pairwise") {
+    throw new UsageError(
+      `--panel-mode must be pointwise|pairwise: current value is ${JSON.stringify(panelMode)}`,
     );
-  } catch (error) {
-    throw new UsageError(`--arms: ${(error as Error).message}`);
   }
   const budget = {
     maxCalls: values["max-calls"] === undefined ? undefined : intFlag(values, "max-calls", 0, 1),
@@ -221,39 +232,59 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
   }
 
   // Validate every input before anything is written.
-  const items = await loadDataset(datasetPath, { limit });
-  if (!items.length) throw new UsageError(`${datasetPath}: the dataset has no items`);
+  const dataset = await loadTaskDataset(datasetPath, { limit });
+  if (!dataset.items.length) throw new UsageError(`${datasetPath}: the dataset has no items`);
+  const providerSpec = (values.provider as string | undefined) ?? "sim";
+  const armFile = values["arm-file"] === undefined
+    ? []
+    : (await loadArmFile(String(values["arm-file"]))).map((e) => e.arm);
+  const presets = values.arms
+    ? String(values.arms).split(",").map((a) => a.trim()).filter(Boolean)
+    : providerSpec.startsWith("answers:") && !mode && !armFile.length
+    ? ["baseline"] // completions from elsewhere: score them, no loop
+    : undefined;
+  let arms;
+  try {
+    arms = armsFor(dataset.kind, {
+      presets,
+      critiqueMode: presets ? undefined : mode ?? (dataset.kind === "code" ? "all" : undefined),
+      extra: armFile,
+      rounds,
+    });
+  } catch (error) {
+    throw new UsageError(
+      `${values["arm-file"] ? "--arm-file/" : ""}--arms: ${(error as Error).message}`,
+    );
+  }
   const constitution = await constitutionFromFlags(values);
   const prices = await pricesFromFlags(values);
-  const providerSpec = (values.provider as string | undefined) ?? "sim";
   const judgeSpec = values["judge-provider"] as string | undefined;
   const replay = values.replay === true;
   const simulated = providerSpec === "sim";
-  if (!simulated && judgeSpec === "sim") {
+  if (
+    !simulated && (judgeSpec === "sim" || String(values.judges ?? "").split(",").includes("sim"))
+  ) {
     throw new UsageError(
-      "--judge-provider sim needs --provider sim (the simulated judge reads the simulated student's programs)",
+      "a simulated judge needs --provider sim (the simulated judge reads the simulated student's answers)",
     );
   }
   let provider: Provider;
   let judgeProvider: Provider | undefined;
+  let panel: Provider[] = [];
   if (simulated) {
     if (values["provider"] === undefined) {
       warn(
-        "no --provider given: running SIMULATED (simulated student and judge, real sandboxed tests)",
+        "no --provider given: running SIMULATED (simulated student and judges, real scoring)",
       );
     }
-    const sim = createSimulatedProvider(items, {
+    const sim = simulatedModels(dataset, {
       repair: numberFlag(values, "sim-repair", 0.6, 0, 1),
       falseAccept: numberFlag(values, "sim-false-accept", 0.3, 0, 1),
       falseReject: numberFlag(values, "sim-false-reject", 0.2, 0, 1),
+      judgeFalseAccept: numberFlag(values, "judge-false-accept", 0.05, 0, 1),
+      judgeFalseReject: numberFlag(values, "judge-false-reject", 0.05, 0, 1),
     });
-    provider = sim;
-    judgeProvider = sim.withOptions({
-      repair: numberFlag(values, "sim-repair", 0.6, 0, 1),
-      falseAccept: numberFlag(values, "judge-false-accept", 0.05, 0, 1),
-      falseReject: numberFlag(values, "judge-false-reject", 0.05, 0, 1),
-      model: "sim-strong-judge",
-    });
+    [provider, judgeProvider, panel] = [sim.student, sim.judge, sim.panel];
   } else {
     provider = await makeProvider(providerSpec, values.model as string | undefined, replay);
     if (judgeSpec) {
@@ -263,10 +294,19 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
         replay,
       );
     }
+    panel = values.judges === undefined ? [judgeProvider ?? provider] : await Promise.all(
+      String(values.judges).split(",").map((spec) => makeProvider(spec.trim(), undefined, replay)),
+    );
   }
-  if (!judgeProvider && arms.some((a) => a.judge === "asymmetric")) {
+  if (!judgeProvider && arms.some((a) => a.judge === "asymmetric" || a.critic === "other")) {
     warn(
       "no --judge-provider: the asymmetric arm uses the student's own model (it is then symmetric)",
+    );
+  }
+  const task = taskFor(dataset, { constitution, judges: panel, panelMode });
+  if (values["gate-audit"] && dataset.kind !== "code") {
+    throw new UsageError(
+      "--gate-audit needs a code dataset (it re-runs candidates on hidden tests)",
     );
   }
   const unpriced = budget.maxCostUsd === undefined
@@ -282,14 +322,14 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
     }`;
 
   const sink = createTerminalSink(ui, {
-    title: `bench ${datasetName} · ${arms.map((a) => a.name).join(", ")}${
+    title: `bench ${datasetName} (${dataset.kind}) · ${arms.map((a) => a.name).join(", ")}${
       simulated ? " · SIMULATED" : ""
     }`,
     prices,
   });
   let result;
   try {
-    result = await runBenchmark(items, arms, {
+    result = await runBenchmark(task, arms, {
       provider,
       judgeProvider,
       constitution,
@@ -324,13 +364,13 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
     warn(`run incomplete; to continue: ${resume}`);
     return signal.aborted ? EXIT.interrupted : EXIT.failed;
   }
-  if (values["gate-audit"]) await printAudit(outDir, items, ui, signal);
+  if (values["gate-audit"]) await printAudit(outDir, dataset.items as CodingItem[], ui, signal);
   return EXIT.ok;
 }
 
 async function printAudit(
   outDir: string,
-  items: Item[],
+  items: CodingItem[],
   ui: UiMode,
   signal: AbortSignal,
 ): Promise<void> {
