@@ -40,6 +40,11 @@ const EXPECTED = "expected GSM8K {question, answer}, multiple choice {question, 
   "answerKey}, answer {id, prompt, answer, type}, open {id, prompt, reference?}, or CodingItem, " +
   "mxeval/HumanEval, MultiPL-E or autoconstitution-python fields";
 
+/** "an answer", "an open", "a code". */
+function an(kind: TaskKind): string {
+  return `${kind === "code" ? "a" : "an"} ${kind}`;
+}
+
 function kindOf(row: unknown, file: string, line: number): TaskKind {
   const kind = detectTaskKind(row);
   if (kind === undefined) {
@@ -99,7 +104,7 @@ export function convertTaskRows(
   const mixed = (k: TaskKind, line: number) =>
     new InputError(
       file,
-      `a ${k} row in a file of ${kind} rows (line ${first.line}); a dataset holds one kind of task`,
+      `${an(k)} row after ${an(kind)} row on line ${first.line}; a dataset holds one kind of task`,
       { line },
     );
   if (kind === "code") {
