@@ -84,6 +84,10 @@ function forestRow({ arm, c, lo, hi }: Compared): ForestRow {
     wins: c.wtl.wins,
     ties: c.wtl.ties,
     losses: c.wtl.losses,
+    ...(c === arm.vsBaseline && arm.flips
+      ? { correctToWrong: arm.flips.correctToWrong, wrongToCorrect: arm.flips.wrongToCorrect }
+      : {}),
+    ...(arm.answerKey?.length ? { answerKey: true } : {}),
   };
 }
 
@@ -146,7 +150,8 @@ export function armSummaryRows(
 ): ArmSummaryRow[] {
   return compared("armSummaryRows", summary, options).map((comparison) => {
     const { c } = comparison;
-    const { arm, critic, ...interval } = forestRow(comparison);
+    const { arm, critic, correctToWrong: _c, wrongToCorrect: _w, answerKey: _k, ...interval } =
+      forestRow(comparison);
     return {
       arm,
       critic,

@@ -30,6 +30,12 @@ export interface ForestRow {
   ties?: number;
   /** Items where the arm lost. */
   losses?: number;
+  /** Binary outcome: item × seed pairs that went from right to wrong against the reference. */
+  correctToWrong?: number;
+  /** Binary outcome: item × seed pairs that went from wrong to right against the reference. */
+  wrongToCorrect?: number;
+  /** The arm sees the answer key (oracle/anchor protocol): labelled "†" and drawn in orange. */
+  answerKey?: boolean;
 }
 
 /** The zod fields of a {@linkcode ForestRow} (shared with rows that extend it). Internal. */
@@ -52,6 +58,12 @@ export const forestRowFields = {
   ties: z.number().int().nonnegative().optional(),
   /** Items where the arm lost. */
   losses: z.number().int().nonnegative().optional(),
+  /** Binary outcome: item × seed pairs that went from right to wrong against the reference. */
+  correctToWrong: z.number().int().nonnegative().optional(),
+  /** Binary outcome: item × seed pairs that went from wrong to right against the reference. */
+  wrongToCorrect: z.number().int().nonnegative().optional(),
+  /** The arm sees the answer key (oracle/anchor protocol): labelled "†" and drawn in orange. */
+  answerKey: z.boolean().optional(),
 };
 
 const forestRow = z.object(forestRowFields).refine((r) => r.lo <= r.hi, {
@@ -94,7 +106,7 @@ export function forestPlot(rows: ForestRow[], options: ForestPlotOptions = {}): 
   const parsed = parseRows(ForestRowSchema, rows, { builder: "forestPlot", options });
   const seen = new Set<string>();
   const values = parsed.map((r, i) => {
-    let label = r.critic ? `${r.arm} · ${r.critic}` : r.arm;
+    let label = (r.critic ? `${r.arm} · ${r.critic}` : r.arm) + (r.answerKey ? " †" : "");
     if (seen.has(label) && r.method) label = `${label} (${r.method})`;
     if (seen.has(label)) {
       throw new TypeError(
@@ -103,6 +115,9 @@ export function forestPlot(rows: ForestRow[], options: ForestPlotOptions = {}): 
     }
     seen.add(label);
     const hasCounts = r.wins !== undefined || r.ties !== undefined || r.losses !== undefined;
+    const flips = r.correctToWrong !== undefined || r.wrongToCorrect !== undefined
+      ? ` · flips ✓→✗ ${r.correctToWrong ?? 0}, ✗→✓ ${r.wrongToCorrect ?? 0}`
+      : "";
     return {
       label,
       arm: r.arm,
@@ -111,7 +126,8 @@ export function forestPlot(rows: ForestRow[], options: ForestPlotOptions = {}): 
       delta: r.delta,
       lo: r.lo,
       hi: r.hi,
-      wtl: hasCounts ? `W/T/L ${r.wins ?? 0}/${r.ties ?? 0}/${r.losses ?? 0}` : null,
+      wtl: hasCounts ? `W/T/L ${r.wins ?? 0}/${r.ties ?? 0}/${r.losses ?? 0}${flips}` : null,
+      protocol: r.answerKey ? "sees the answer key" : "honest",
     };
   });
   const y = {
@@ -151,11 +167,19 @@ export function forestPlot(rows: ForestRow[], options: ForestPlotOptions = {}): 
           encoding: { y, x: { ...x, field: "lo" }, x2: { field: "hi" } },
         },
         {
-          mark: { type: "point", filled: true, size: 80, opacity: 1, color: "#1f4e79" },
+          mark: { type: "point", filled: true, size: 80, opacity: 1 },
           encoding: {
             y,
             x,
             tooltip,
+            color: {
+              field: "protocol",
+              type: "nominal",
+              scale: { domain: ["honest", "sees the answer key"], range: ["#1f4e79", "#e45756"] },
+              legend: values.some((v) => v.protocol !== "honest")
+                ? { title: "protocol", orient: "bottom" }
+                : null,
+            },
           },
         },
         {
