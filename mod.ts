@@ -28,6 +28,7 @@ export * from "./lib/roles/mod.ts";
 export * from "./lib/loop/mod.ts";
 export * from "./lib/sandbox/mod.ts";
 export * from "./lib/critics/mod.ts";
+export * from "./lib/tasks/mod.ts";
 export * from "./lib/datasets/mod.ts";
 export * from "./lib/stats/mod.ts";
 export * from "./lib/bench/mod.ts";

@@ -1,4 +1,7 @@
 /**
+ * Tasks: data plus the scorer that measures it — code (hidden tests), answer (a gold answer) and
+ * open (a judge panel, with inter-judge agreement).
+ *
  * Answer-key tasks: extracting the final answer from a reply by documented rules, normalising it by
  * type (number, choice, exact, set) and scoring it against the gold answer; an answer no rule finds
  * scores 0 and is never guessed.
@@ -29,6 +32,41 @@ export {
   NUMBER_RELATIVE_TOLERANCE,
   scoreAnswer,
 } from "./match_answer.ts";
-export type { AnswerItem, AnswerType } from "../schemas/task_item.ts";
+export {
+  answerTask,
+  codeTask,
+  type CodeTaskOptions,
+  openTask,
+  type OpenTaskOptions,
+  oracleScorer,
+  type Task,
+  type TaskScore,
+  type TaskScoreContext,
+} from "./task.ts";
+export {
+  createJudgePanel,
+  type JudgePanel,
+  type JudgePanelOptions,
+  type PairwisePanelAgreement,
+  type PanelAgreement,
+  panelAgreement,
+  type PanelAgreementCounts,
+  type PanelAgreementOptions,
+  PanelAgreementSchema,
+  type PanelContext,
+  type PanelMode,
+  PanelModeSchema,
+  type PanelScore,
+  PanelScoreSchema,
+  type PointwisePanelAgreement,
+} from "./judge_panel.ts";
+export {
+  ANSWER_TYPES,
+  type AnswerItem,
+  AnswerItemSchema,
+  type AnswerType,
+  type OpenItem,
+  OpenItemSchema,
+} from "../schemas/task_item.ts";
 export type { Item } from "../schemas/item.ts";
 export type { SafeParseResult, Schema, SchemaIssue } from "../schemas/schema.ts";
