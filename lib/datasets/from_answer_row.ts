@@ -20,7 +20,7 @@ import {
 } from "./_task_row_fields.ts";
 
 /** One generic answer row. */
-export interface AnswerRow {
+export interface AnswerDatasetRow {
   /** Unique id (else the loader's `<file stem>-<line index>`). */
   id?: string | number;
   /** The question, used as written (list the options in it for `choice`). */
@@ -86,7 +86,7 @@ function gold(text: string, type: AnswerType, choices: string[] | undefined, fie
  * if (item.answerType !== "set" || !Array.isArray(item.gold) || item.gold.length !== 3) throw new Error();
  * ```
  */
-export function fromAnswerRow(row: AnswerRow, options: TaskRowOptions = {}): AnswerItem {
+export function fromAnswerRow(row: AnswerDatasetRow, options: TaskRowOptions = {}): AnswerItem {
   const r = row as unknown as Record<string, unknown>;
   const id = rowId(r, options.id);
   const prompt = textField(r, "prompt");

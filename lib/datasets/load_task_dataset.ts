@@ -19,7 +19,7 @@ import { convertRows } from "./load_dataset.ts";
 import { detectTaskFormat, detectTaskKind, type TaskKind } from "./detect_task_kind.ts";
 import { type ChoiceRow, fromChoice } from "./from_choice.ts";
 import { fromGsm8k, type Gsm8kRow } from "./from_gsm8k.ts";
-import { type AnswerRow, fromAnswerRow } from "./from_answer_row.ts";
+import { type AnswerDatasetRow, fromAnswerRow } from "./from_answer_row.ts";
 import { fromOpenRow, type OpenRow } from "./from_open_row.ts";
 
 /** A loaded dataset: its kind and its items. */
@@ -65,7 +65,7 @@ function convertTaskRow(
     case "choice":
       return fromChoice(row as ChoiceRow, rowOptions);
     case "answer":
-      return fromAnswerRow(row as AnswerRow, rowOptions);
+      return fromAnswerRow(row as AnswerDatasetRow, rowOptions);
     default:
       return fromOpenRow(row as OpenRow, rowOptions);
   }

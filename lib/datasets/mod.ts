@@ -46,7 +46,7 @@ export {
 } from "./detect_task_kind.ts";
 export { fromGsm8k, type Gsm8kRow } from "./from_gsm8k.ts";
 export { type ChoiceList, type ChoiceRow, fromChoice } from "./from_choice.ts";
-export { type AnswerRow, fromAnswerRow } from "./from_answer_row.ts";
+export { type AnswerDatasetRow, fromAnswerRow } from "./from_answer_row.ts";
 export { fromOpenRow, type OpenRow } from "./from_open_row.ts";
 export type { TaskRowOptions } from "./task_row_options.ts";
 export {
