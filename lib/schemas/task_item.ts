@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { type Item, ItemSchema } from "./item.ts";
-import type { Equals } from "./schema.ts";
+import type { Equals, Schema } from "./schema.ts";
 
 /** How a gold answer is compared with an extracted one. */
 export type AnswerType = "number" | "choice" | "exact" | "set";
@@ -35,7 +35,7 @@ const answerItemSchema = ItemSchema.extend({
 });
 const _answer: Equals<z.infer<typeof answerItemSchema>, AnswerItem> = true;
 /** Validates an {@linkcode AnswerItem}. */
-export const AnswerItemSchema: z.ZodType<AnswerItem> = answerItemSchema;
+export const AnswerItemSchema: Schema<AnswerItem> = answerItemSchema;
 
 /** One open-ended prompt: no gold; a judge panel scores answers (pointwise or against a reference). */
 export interface OpenItem extends Item {
@@ -51,4 +51,4 @@ const openItemSchema = ItemSchema.extend({
 });
 const _open: Equals<z.infer<typeof openItemSchema>, OpenItem> = true;
 /** Validates an {@linkcode OpenItem}. */
-export const OpenItemSchema: z.ZodType<OpenItem> = openItemSchema;
+export const OpenItemSchema: Schema<OpenItem> = openItemSchema;
