@@ -25,6 +25,7 @@ import { forestPlot, type ForestRow } from "../plot/forest_plot.ts";
 import { toSVG } from "../plot/to_svg.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
 import { pairedByItem } from "./summary.ts";
+import { countFlips, type Flips, FlipsSchema } from "./flips.ts";
 
 /** One arm of a run comparison. */
 export interface RunComparisonArm {
@@ -34,6 +35,8 @@ export interface RunComparisonArm {
   paired: PairedSummary;
   /** Units (item × seed) of run A with no partner in run B. */
   unmatched: number;
+  /** Binary outcome: units run A passed and run B failed (✓→✗), and the reverse (✗→✓). */
+  flips: Flips;
 }
 
 /** Two runs compared (`compare.json`). */
@@ -58,6 +61,7 @@ const runComparisonSchema = z.object({
     arm: z.string(),
     paired: zodOf(PairedSummarySchema),
     unmatched: z.number().int().min(0),
+    flips: zodOf(FlipsSchema),
   })),
   notes: z.array(z.string()),
 });
@@ -181,10 +185,9 @@ export function compareRuns(
   }
   const stats = { resamples: options.resamples ?? 9999, seed: options.statsSeed ?? 0 };
   const rows = arms.map((arm): RunComparisonArm => {
-    const paired = pairedByItem(
-      a.records.filter((r) => r.arm === arm && r.error === undefined),
-      b.records.filter((r) => r.arm === arm && r.error === undefined),
-    );
+    const left = a.records.filter((r) => r.arm === arm && r.error === undefined);
+    const right = b.records.filter((r) => r.arm === arm && r.error === undefined);
+    const paired = pairedByItem(left, right);
     if (paired.missing) {
       notes.push(`${arm}: ${paired.missing} unit(s) of ${a.name} have no partner in ${b.name}`);
     }
@@ -192,6 +195,7 @@ export function compareRuns(
       arm,
       paired: summarizePaired(paired.a, paired.b, stats),
       unmatched: paired.missing,
+      flips: countFlips(left, right),
     };
   });
   const errored = [...a.records, ...b.records].filter((r) => r.error !== undefined).length;
@@ -295,10 +299,10 @@ export function renderRunComparison(comparison: RunComparison): string {
     );
   }
   lines.push(
-    `| Arm | Items | ${c.a} | ${c.b} | Δ (B − A) | 95% CI | W/T/L | p (sign) |`,
-    "|---|---|---|---|---|---|---|---|",
+    `| Arm | Items | ${c.a} | ${c.b} | Δ (B − A) | 95% CI | W/T/L | p (sign) | flips ✓→✗/✗→✓ |`,
+    "|---|---|---|---|---|---|---|---|---|",
   );
-  for (const { arm, paired: p } of c.arms) {
+  for (const { arm, paired: p, flips } of c.arms) {
     lines.push(
       `| ${arm} | ${p.n} | ${p.meanA?.toFixed(3) ?? "–"} | ${p.meanB?.toFixed(3) ?? "–"} | ${
         signed(p.delta)
@@ -306,13 +310,14 @@ export function renderRunComparison(comparison: RunComparison): string {
         signed(p.ci.high)
       }] | ${p.wtl.wins}/${p.wtl.ties}/${p.wtl.losses} | ${
         pValueText(p.n === 0 ? undefined : p.signTest.p)
-      } |`,
+      } | ${flips.correctToWrong}/${flips.wrongToCorrect} |`,
     );
   }
   lines.push(
     "",
     "Δ: mean over items (each item's scores averaged over the seeds both runs have) of B − A; CI: " +
-      "paired bootstrap over items; W/T/L: items where B beat / tied / lost to A.",
+      "paired bootstrap over items; W/T/L: items where B beat / tied / lost to A; flips: item × seed " +
+      "units A passed and B failed (✓→✗) and the reverse (✗→✓).",
   );
   if (c.notes.length) lines.push("", ...c.notes.map((n) => `Note: ${n}`));
   return lines.join("\n") + "\n";
@@ -335,7 +340,7 @@ export function renderRunComparison(comparison: RunComparison): string {
  * ```
  */
 export function comparisonForestRows(comparison: RunComparison): ForestRow[] {
-  return comparison.arms.flatMap(({ arm, paired: p }) =>
+  return comparison.arms.flatMap(({ arm, paired: p, flips }) =>
     p.delta === null || p.ci.low === null || p.ci.high === null ? [] : [{
       arm,
       delta: p.delta,
@@ -345,6 +350,8 @@ export function comparisonForestRows(comparison: RunComparison): ForestRow[] {
       wins: p.wtl.wins,
       ties: p.wtl.ties,
       losses: p.wtl.losses,
+      correctToWrong: flips.correctToWrong,
+      wrongToCorrect: flips.wrongToCorrect,
     }]
   );
 }

@@ -15,6 +15,13 @@ import { forestRows, slopeRows } from "./plot_rows.ts";
 import type { BenchSummary } from "./summary.ts";
 import type { ItemResult } from "./records.ts";
 
+/** The slope chart's score axis, per task kind. */
+const SCORE_TITLE: Readonly<Record<string, string>> = {
+  code: "hidden-test score",
+  answer: "gold-answer score",
+  open: "judge-panel score",
+};
+
 /**
  * Writes the benchmark plots (SVG + Vega-Lite JSON) into `outDir`. Plots without data (e.g. no
  * control arm) are skipped.
@@ -45,19 +52,28 @@ export async function writeBenchmarkPlots(
   const vsControl = forestRows(summary, { against: "control" });
   if (vsControl.length) {
     specs.forest_control = forestPlot(vsControl, {
-      title: `Δ vs same-budget best-of-n — ${summary.run}`,
+      title: `Δ vs the same-budget control — ${summary.run}`,
       simulated: summary.simulated,
     });
   }
-  const loops = summary.arms.filter((a) => a.kind === "loop").map((a) => a.arm);
-  const slope = loops.length ? slopeRows(records, loops) : [];
+  const loops = summary.arms.filter((a) => a.kind === "loop");
+  // Each panel is headed by the arm's flips against the baseline (binary outcome, item × seed).
+  const heading = new Map(loops.map((a) => [
+    a.arm,
+    `${a.arm}${a.answerKey.length ? " †" : ""}${
+      a.flips ? ` (✓→✗ ${a.flips.correctToWrong}, ✗→✓ ${a.flips.wrongToCorrect})` : ""
+    }`,
+  ]));
+  const slope = loops.length
+    ? slopeRows(records, loops.map((a) => a.arm)).map((r) => ({ ...r, arm: heading.get(r.arm)! }))
+    : [];
   if (slope.length) {
     specs.slope = slopeChart(slope, {
       title: `first answer → final answer — ${summary.run}`,
       simulated: summary.simulated,
       beforeLabel: "first answer",
       afterLabel: "final answer",
-      yTitle: "hidden-test score",
+      yTitle: SCORE_TITLE[summary.task ?? "code"] ?? "score",
     });
   }
   const written: string[] = [];
