@@ -188,6 +188,6 @@ export function simulatedModels(
     return { student: sim, judge, panel: [judge] };
   }
   const sim = createSimulatedOpenProvider(dataset.items);
-  const judge = sim.withOptions({ judgeNoise: 0.05, model: "sim-strong-judge" });
+  const judge = sim.withOptions({ criticNoise: 0.02, judgeNoise: 0.05, model: "sim-strong-judge" });
   return { student: sim, judge, panel: panelOf(sim) };
 }
