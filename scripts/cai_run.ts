@@ -7,22 +7,14 @@
  */
 import { basename } from "node:path";
 import type { Constitution } from "../lib/constitution/constitution.ts";
-import { createLimiter, createProvider, parseProviderSpec } from "../lib/providers/mod.ts";
+import { createProvider, parseProviderSpec } from "../lib/providers/mod.ts";
 import type { Provider } from "../lib/providers/types.ts";
 import type { CacheOptions } from "../lib/providers/cache.ts";
-import {
-  buildManifest,
-  critiqueRevisionLoop,
-  describeLoopConfig,
-  type LoopConfig,
-} from "../lib/loop/mod.ts";
-import { exportPreferencePairs } from "../lib/export/mod.ts";
+import { type LoopConfig, ResumeError, runItems, type RunItemsResult } from "../lib/loop/mod.ts";
+import { exportPreferencePairs, type GateCounts } from "../lib/export/mod.ts";
 import type { Item } from "../lib/schemas/item.ts";
-import { type CallRecord, type Trace, TraceSchema } from "../lib/schemas/trace.ts";
-import { emit } from "../lib/schemas/events.ts";
-import { readJsonl, readTextIfExists } from "../lib/util/jsonl.ts";
-import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
-import { sha256Hex } from "../lib/util/hash.ts";
+import type { CallRecord, Trace } from "../lib/schemas/trace.ts";
+import { writeTextAtomic } from "../lib/util/atomic.ts";
 import { callsCost, type PriceTable } from "../lib/providers/pricing.ts";
 import {
   CONSTITUTION_FLAGS,
@@ -166,36 +158,6 @@ async function assertNotDirectory(path: string, flag: string): Promise<void> {
   }
 }
 
-/** Traces of finished items from an earlier run, after checking it used the same configuration. */
-async function resumable(paths: RunPaths, runId: string, items: Item[]): Promise<Trace[]> {
-  const manifestText = await readTextIfExists(paths.manifest);
-  const tracesText = await readTextIfExists(paths.traces);
-  if (manifestText === undefined) {
-    if (tracesText !== undefined) {
-      throw new UsageError(
-        `cannot resume: ${paths.traces} exists but ${paths.manifest} is missing`,
-      );
-    }
-    return [];
-  }
-  let previous: string | undefined;
-  try {
-    previous = JSON.parse(manifestText).runId;
-  } catch {
-    throw new UsageError(`cannot resume: ${paths.manifest} is not valid JSON`);
-  }
-  if (previous !== runId) {
-    throw new UsageError(
-      `cannot resume: ${paths.manifest} is run ${previous}, but these flags make run ${runId} ` +
-        `(different prompts, models, constitution or parameters); drop --resume to start over`,
-    );
-  }
-  if (tracesText === undefined) return [];
-  const ids = new Set(items.map((i) => i.id));
-  const traces = await readJsonl(paths.traces, TraceSchema, { allowTornTail: true });
-  return traces.filter((t) => ids.has(t.itemId) && !["aborted", "error"].includes(t.stopReason));
-}
-
 function summarize(traces: Trace[]): string {
   const counts = new Map<string, number>();
   for (const t of traces) counts.set(t.stopReason, (counts.get(t.stopReason) ?? 0) + 1);
@@ -229,6 +191,72 @@ export async function runMain(args: string[], signal: AbortSignal): Promise<numb
       `unexpected argument ${JSON.stringify(positionals[0])} (prompts go after -p)`,
     );
   }
+  const flags = await runFlags(values);
+  const items = await collectPrompts({
+    prompts: (values.prompt as string[] | undefined) ?? [],
+    file: values["prompts-file"] as string | undefined,
+  });
+  const constitution: Constitution = await constitutionFromFlags(values);
+  const prices = await pricesFromFlags(values);
+  const models = await runModels(values, flags.replay);
+  const out = createCliOutput(flags.ui, {
+    title: `autoconstitution run · student ${models.student}` +
+      (models.judge ? ` · judge ${models.judge}` : "") +
+      (flags.replay ? " · REPLAY" : ""),
+    prices,
+  });
+  const config: LoopConfig = {
+    provider: models.studentProvider,
+    providers: models.judge ? { judge: models.judgeProvider, critic: models.judgeProvider } : {},
+    constitution,
+    critic: flags.critiqueMode === "judge"
+      ? judgeCritic(models.judgeProvider, constitution, { stream: out.mode === "live" })
+      : undefined,
+    teacher: values.teacher === true,
+    maxRounds: flags.maxRounds,
+    seed: flags.seed,
+    stream: out.mode === "live",
+    signal,
+    onEvent: out.onEvent,
+  };
+  const run = await runItemsForCli(items, config, flags);
+  const pairs = exportPreferencePairs(run.traces, {
+    critic: config.critic?.name ?? "llm",
+    constitutionHash: constitution.hash,
+    source: values["prompts-file"] ? basename(values["prompts-file"] as string) : "command line",
+  });
+  if (flags.paths) {
+    await writeTextAtomic(
+      flags.paths.pairs,
+      pairs.rows.map((r) => JSON.stringify(r) + "\n").join(""),
+    );
+  }
+  out.report(runReport(run, {
+    items: items.length,
+    models,
+    cache: models.cache,
+    pairs: pairs.gates,
+    prices,
+    paths: flags.paths,
+    showAnswer: !signal.aborted,
+  }));
+  out.close();
+  return exitCode(run, items.length, { args, paths: flags.paths, aborted: signal.aborted });
+}
+
+/** The flags of `cai run` that shape the run, checked before anything is read or written. */
+interface RunFlags {
+  ui: ReturnType<typeof uiFlag>;
+  maxRounds: number;
+  concurrency: number;
+  seed: number;
+  critiqueMode: "llm" | "judge";
+  replay: boolean;
+  resume: boolean;
+  paths?: RunPaths;
+}
+
+async function runFlags(values: Record<string, unknown>): Promise<RunFlags> {
   const ui = uiFlag(values);
   const maxRounds = intFlag(values, "max-rounds", 3, 0);
   const concurrency = intFlag(values, "concurrency", 1, 1);
@@ -243,7 +271,6 @@ export async function runMain(args: string[], signal: AbortSignal): Promise<numb
   if (values.record && values.replay) {
     throw new UsageError("--record and --replay exclude each other");
   }
-  const replay = values.replay === true;
   const output = typeof values.output === "string" ? values.output : undefined;
   if (values.resume && !output) {
     throw new UsageError("--resume needs -o/--output of the earlier run");
@@ -253,14 +280,29 @@ export async function runMain(args: string[], signal: AbortSignal): Promise<numb
     await assertNotDirectory(paths.pairs, "-o/--output");
     if (paths.traces === paths.pairs) throw new UsageError("-o/--output must end in .jsonl");
   }
+  return {
+    ui,
+    maxRounds,
+    concurrency,
+    seed,
+    critiqueMode,
+    replay: values.replay === true,
+    resume: values.resume === true,
+    paths,
+  };
+}
 
-  const items = await collectPrompts({
-    prompts: (values.prompt as string[] | undefined) ?? [],
-    file: values["prompts-file"] as string | undefined,
-  });
-  const constitution: Constitution = await constitutionFromFlags(values);
-  const prices = await pricesFromFlags(values);
+/** The student's and (when asked for) the judge's specs and providers, and the cache they share. */
+interface RunModels {
+  student: string;
+  studentProvider: Provider;
+  /** The judge's spec when the judge is a different provider (asymmetric). */
+  judge?: string;
+  judgeProvider: Provider;
+  cache?: CacheOptions;
+}
 
+async function runModels(values: Record<string, unknown>, replay: boolean): Promise<RunModels> {
   const student = await resolveProviderSpec(values.provider as string | undefined, {
     model: values.model as string | undefined,
     offline: replay,
@@ -274,7 +316,6 @@ export async function runMain(args: string[], signal: AbortSignal): Promise<numb
       flags: { provider: "--judge-provider", model: "--judge-model" },
     })
     : undefined;
-
   const cacheDir = (values["cache-dir"] as string | undefined) ?? ".autoconstitution/cache";
   const cache: CacheOptions | undefined = values.record
     ? { dir: cacheDir, mode: "record" }
@@ -286,127 +327,81 @@ export async function runMain(args: string[], signal: AbortSignal): Promise<numb
   const judgeProvider: Provider = judge && judge.spec !== student.spec
     ? await make(judge.spec)
     : studentProvider;
-
-  const out = createCliOutput(ui, {
-    title: `autoconstitution run · student ${student.spec}` +
-      (judgeProvider !== studentProvider ? ` · judge ${judge?.spec}` : "") +
-      (replay ? " · REPLAY" : ""),
-    prices,
-  });
-  const config: LoopConfig = {
-    provider: studentProvider,
-    providers: judgeProvider !== studentProvider
-      ? { judge: judgeProvider, critic: judgeProvider }
-      : {},
-    constitution,
-    critic: critiqueMode === "judge"
-      ? judgeCritic(judgeProvider, constitution, { stream: out.mode === "live" })
-      : undefined,
-    teacher: values.teacher === true,
-    maxRounds,
-    seed,
-    stream: out.mode === "live",
-    signal,
-    onEvent: out.onEvent,
+  return {
+    student: student.spec,
+    studentProvider,
+    judge: judgeProvider !== studentProvider ? judge?.spec : undefined,
+    judgeProvider,
+    cache,
   };
-  const described = describeLoopConfig(config);
-  const parameters = { ...described.parameters, critiqueMode };
-  const runId = sha256Hex({
-    roles: described.roles,
-    parameters,
-    seed,
-    constitution: constitution.hash,
-    items,
-  }).slice(0, 12);
+}
 
-  const done = new Map<string, Trace>();
-  if (paths && values.resume) {
-    for (const t of await resumable(paths, runId, items)) done.set(t.itemId, t);
-  }
-  if (paths) {
-    const manifest = await buildManifest({
-      ...described,
-      parameters,
-      seeds: seed,
-      constitution,
-      dataset: items,
-      runId,
+/** {@linkcode runItems} with the CLI's journal and flags; an earlier run that differs is a usage error. */
+async function runItemsForCli(
+  items: Item[],
+  config: LoopConfig,
+  flags: RunFlags,
+): Promise<RunItemsResult> {
+  try {
+    return await runItems(items, config, {
+      concurrency: flags.concurrency,
+      journal: flags.paths,
+      resume: flags.resume,
+      parameters: { critiqueMode: flags.critiqueMode },
     });
-    await writeJsonAtomic(paths.manifest, manifest);
+  } catch (error) {
+    if (error instanceof ResumeError) throw new UsageError(error.message);
+    throw error;
   }
+}
 
-  const ordered = () => items.flatMap((i) => done.has(i.id) ? [done.get(i.id) as Trace] : []);
-  let flushing: Promise<void> = Promise.resolve();
-  const flushTraces = () => {
-    if (!paths) return flushing;
-    flushing = flushing.then(() =>
-      writeTextAtomic(paths.traces, ordered().map((t) => JSON.stringify(t) + "\n").join(""))
-    );
-    return flushing;
-  };
-
-  const resumed = done.size;
-  const todo = items.filter((i) => !done.has(i.id));
-  emit(out.onEvent, { type: "run_start", runId, items: items.length });
-  if (resumed) out.info(`resuming: ${resumed} of ${items.length} item(s) already done`);
-  emit(out.onEvent, { type: "progress", done: done.size, total: items.length, label: "items" });
-  const limiter = createLimiter(concurrency);
-  const unfinished: string[] = [];
-  await Promise.all(todo.map(async (item) => {
-    let trace: Trace;
-    try {
-      trace = await limiter.run(() => critiqueRevisionLoop(item, config), signal);
-    } catch (error) {
-      if (signal.aborted) return void unfinished.push(item.id);
-      throw error;
-    }
-    if (trace.stopReason === "aborted") return void unfinished.push(item.id);
-    done.set(item.id, trace);
-    emit(out.onEvent, { type: "progress", done: done.size, total: items.length, label: "items" });
-    await flushTraces();
-  }));
-  await flushTraces();
-
-  const traces = ordered();
-  const failed = traces.filter((t) => t.error !== undefined);
-  emit(out.onEvent, {
-    type: "run_end",
-    runId,
-    ok: failed.length === 0 && unfinished.length === 0,
-  });
-  const pairs = exportPreferencePairs(traces, {
-    critic: config.critic?.name ?? "llm",
-    constitutionHash: constitution.hash,
-    source: values["prompts-file"] ? basename(values["prompts-file"] as string) : "command line",
-  });
-  if (paths) {
-    await writeTextAtomic(paths.pairs, pairs.rows.map((r) => JSON.stringify(r) + "\n").join(""));
-  }
-  const drops = Object.entries(pairs.gates)
+/** The closing report: items done, models, preference pairs, usage and what was written. */
+function runReport(
+  run: RunItemsResult,
+  context: {
+    items: number;
+    models: RunModels;
+    cache?: CacheOptions;
+    pairs: GateCounts;
+    prices: PriceTable;
+    paths?: RunPaths;
+    showAnswer: boolean;
+  },
+): string {
+  const { traces, resumed, runId } = run;
+  const { models, cache, pairs } = context;
+  const drops = Object.entries(pairs)
     .filter(([k, v]) => !["kept", "total"].includes(k) && v > 0)
     .map(([k, v]) => `${k} ${v}`);
   const lines = [
-    `run ${runId}: ${traces.length}/${items.length} item(s) done (${summarize(traces)})` +
+    `run ${runId}: ${traces.length}/${context.items} item(s) done (${summarize(traces)})` +
     (resumed ? `, ${resumed} from the earlier run` : ""),
-    `models: student ${student.spec}` +
-    (judgeProvider !== studentProvider
-      ? `, critic and judge ${judge?.spec}`
-      : " (also critic and judge)") +
+    `models: student ${models.student}` +
+    (models.judge ? `, critic and judge ${models.judge}` : " (also critic and judge)") +
     (cache ? `; cache ${cache.mode} in ${cache.dir}` : ""),
-    `preference pairs: ${pairs.gates.kept} kept of ${pairs.gates.total}` +
+    `preference pairs: ${pairs.kept} kept of ${pairs.total}` +
     (drops.length ? ` (dropped: ${drops.join(", ")})` : ""),
-    usageLine(traces.flatMap((t) => t.calls), prices),
+    usageLine(traces.flatMap((t) => t.calls), context.prices),
   ];
-  if (paths) {
-    lines.push(`wrote ${paths.pairs}, ${paths.traces}, ${paths.manifest}`);
-  } else if (traces.length === 1 && !signal.aborted) {
+  if (context.paths) {
+    const p = context.paths;
+    lines.push(`wrote ${p.pairs}, ${p.traces}, ${p.manifest}`);
+  } else if (traces.length === 1 && context.showAnswer) {
     lines.push(`chosen answer (round ${traces[0].candidates[traces[0].chosenIndex].round}):`);
     lines.push(traces[0].chosen);
   }
-  out.report(lines.join("\n"));
-  out.close();
+  return lines.join("\n");
+}
 
-  if (signal.aborted || unfinished.length) {
+/** The exit code, with a warning saying how to resume or which item failed first. */
+function exitCode(
+  run: RunItemsResult,
+  items: number,
+  context: { args: string[]; paths?: RunPaths; aborted: boolean },
+): number {
+  const { args, paths } = context;
+  const { unfinished, failed } = run;
+  if (context.aborted || unfinished.length) {
     const again = ["run", ...args, ...(args.includes("--resume") || !paths ? [] : ["--resume"])];
     warn(
       paths
@@ -420,9 +415,7 @@ export async function runMain(args: string[], signal: AbortSignal): Promise<numb
   }
   if (failed.length) {
     warn(
-      `${failed.length} of ${items.length} item(s) failed; first: ${failed[0].itemId}: ${
-        failed[0].error
-      }`,
+      `${failed.length} of ${items} item(s) failed; first: ${failed[0].itemId}: ${failed[0].error}`,
     );
     return EXIT.failed;
   }

@@ -1,6 +1,7 @@
 /**
  * The critique–revision loop: contracts (`Critic`, `Scorer`), the default LLM critic, the judge as a
- * scorer, the ratchet, deterministic seeds, the loop itself and the run manifest.
+ * scorer, the ratchet, deterministic seeds, the loop itself, running many items with a resumable
+ * journal ({@linkcode runItems}) and the run manifest.
  *
  * @example Run the loop with scripted models
  * ```ts
@@ -44,6 +45,14 @@ export {
   type LoopRole,
   type RoleParams,
 } from "./critique_revision_loop.ts";
+export {
+  resumableTraces,
+  ResumeError,
+  runItems,
+  type RunItemsOptions,
+  type RunItemsResult,
+  type RunJournal,
+} from "./run_items.ts";
 export {
   buildManifest,
   type BuildManifestOptions,
