@@ -1,10 +1,10 @@
 /**
- * The table of provider kinds: every spec prefix the registry (`createProvider`) understands, listed
- * once with what the rest of the library needs to know about it — which client serves it, whether
- * it runs locally (and so costs nothing), its key and base-URL variables, its default model, and
- * whether the probe checks it, `cai providers` lists it and automatic runs may pick it. The spec
- * prefixes, the OpenAI-compatible presets, the probe's known kinds and auto-pick order, and the free
- * local prices are all derived from this table.
+ * The table of provider kinds: every spec prefix the registry (`createProvider`) understands,
+ * listed once with what the rest of the library needs to know about it — which client serves it,
+ * whether it runs locally (and so costs nothing), its key and base-URL variables, its default
+ * model, and whether the probe checks it, `cai providers` lists it and automatic runs may pick it.
+ * The spec prefixes, the OpenAI-compatible presets, the probe's known kinds and auto-pick order,
+ * and the free local prices are all derived from this table.
  *
  * It is a data-only module (no provider clients are imported), so that the probe and the price
  * tables can read it without loading any SDK.
@@ -26,7 +26,10 @@ export interface ProviderKindInfo {
   keyRequired: boolean;
   /** Variable that can override the base URL, if any. */
   baseURLEnv?: string;
-  /** Base URL (with `/v1` for OpenAI-compatible kinds); "" when it must be given. Absent: the client's own default. */
+  /**
+   * Base URL (with `/v1` for OpenAI-compatible kinds); "" when it must be given. Absent: the
+   * client's own default.
+   */
   defaultBaseURL?: string;
   /** Model used when a probe or auto-pick needs one; "" for whatever the server lists first. */
   defaultModel?: string;
@@ -38,10 +41,27 @@ export interface ProviderKindInfo {
   listed: boolean;
   /** Rank in automatic picking, lowest first; absent when it is never picked automatically. */
   autoRank?: number;
+  /** The kind this prefix is another name for ("kimi" for "moonshot"); absent on a kind's own row. */
+  aliasOf?: string;
+}
+
+/** A row as written: a kind and the other spec prefixes that name the same service. */
+interface KindRow extends ProviderKindInfo {
+  /** Other prefixes for the same service: same metadata, not listed, never auto-picked. */
+  aliases?: readonly string[];
+}
+
+/** A row followed by one row per alias (right after it, so alias order follows the table). */
+function expandAliases({ aliases = [], ...info }: KindRow): ProviderKindInfo[] {
+  const { autoRank: _autoRank, ...unranked } = info;
+  return [
+    info,
+    ...aliases.map((kind) => ({ ...unranked, kind, listed: false, aliasOf: info.kind })),
+  ];
 }
 
 /**
- * Every provider kind, in the order error messages list them.
+ * Every provider kind, in the order error messages list them (an alias right after its kind).
  *
  * @example The kinds an automatic run may pick, in order
  * ```ts
@@ -53,7 +73,7 @@ export interface ProviderKindInfo {
  * ```
  */
 export const PROVIDER_TABLE: readonly Readonly<ProviderKindInfo>[] = Object.freeze(
-  [
+  ([
     {
       kind: "ollama",
       api: "ollama",
@@ -91,18 +111,7 @@ export const PROVIDER_TABLE: readonly Readonly<ProviderKindInfo>[] = Object.free
       probed: true,
       listed: true,
       autoRank: 1,
-    },
-    {
-      kind: "moonshot",
-      api: "openai",
-      local: false,
-      keyEnv: "MOONSHOT_API_KEY",
-      keyRequired: true,
-      defaultBaseURL: "https://api.moonshot.ai/v1",
-      defaultModel: "moonshot-v1-8k",
-      modelOptional: false,
-      probed: true,
-      listed: false,
+      aliases: ["moonshot"],
     },
     {
       kind: "openrouter",
@@ -196,7 +205,7 @@ export const PROVIDER_TABLE: readonly Readonly<ProviderKindInfo>[] = Object.free
       listed: true,
       autoRank: 4,
     },
-  ] satisfies ProviderKindInfo[],
+  ] satisfies KindRow[]).flatMap(expandAliases),
 );
 
 /**

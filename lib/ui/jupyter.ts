@@ -18,17 +18,7 @@
  *
  * @module
  */
-export {
-  asDisplayable,
-  type Displayable,
-  displayBundle,
-  type DisplayBundleOptions,
-  inJupyter,
-  JUPYTER_DISPLAY,
-  type MimeBundle,
-  type NotebookView,
-  printLine,
-} from "./jupyter_kernel.ts";
+export * from "./jupyter_kernel.ts";
 export { type ArmSummaryRow, ArmSummaryRowSchema } from "../plot/arm_summary_row.ts";
 export {
   armSummaryTable,
