@@ -22,6 +22,9 @@ const ShardManifestSchema = z.object({
   parameters: z.object({
     arms: z.array(zodOf(ArmSchema)),
     shard: z.object({ index: z.number().int(), count: z.number().int() }).optional(),
+    task: z.string().optional(),
+    scoring: z.object({ mode: z.string().optional() }).passthrough().optional(),
+    answerKey: z.record(z.string(), z.array(z.string())).optional(),
   }).passthrough(),
 }).passthrough();
 
@@ -130,6 +133,9 @@ export async function mergeBenchmarkRuns(
     items: new Set(all.map((r) => r.id)).size,
     complete: missing.length === 0 && all.length % perUnit === 0,
     resamples: options.resamples,
+    task: reference!.parameters.task,
+    answerKey: reference!.parameters.answerKey,
+    panelMode: reference!.parameters.scoring?.mode === "pairwise" ? "pairwise" : "pointwise",
     notes: missing.length
       ? [`missing shard(s): ${missing.map((i) => `${i}/${count}`).join(", ")}`]
       : [],

@@ -15,7 +15,7 @@ import {
 import type { Arm } from "./arms.ts";
 import type { ItemResult } from "./records.ts";
 import { countFlips, type Flips, FlipsSchema } from "./flips.ts";
-import { answerKeyFlags, type ArmParts, BUILTIN_PARTS } from "./parts.ts";
+import { answerKeyFlags, type ArmParts } from "./parts.ts";
 import { type PanelAgreement, panelAgreement, PanelAgreementSchema } from "../tasks/judge_panel.ts";
 import type { Schema } from "../schemas/schema.ts";
 import { zodOf } from "../schemas/zod_of.ts";
@@ -161,6 +161,11 @@ export interface SummarizeBenchmarkOptions {
   notes?: string[];
   /** The part registry (for the answer-key flags). @default the built-in parts */
   parts?: ArmParts;
+  /**
+   * The answer-key flags per arm, as a manifest records them (`parameters.answerKey`); wins over
+   * `parts`. @default computed from `parts`
+   */
+  answerKey?: Readonly<Record<string, readonly string[]>>;
   /** The task kind. @default undefined */
   task?: string;
   /** How the open-task panel judged (for the agreement statistic). @default "pointwise" */
@@ -279,7 +284,7 @@ export function summarizeBenchmark(
       gate: arm.gate,
       stop: arm.stop,
       judge: arm.judge,
-      answerKey: answerKeyFlags(arm, options.parts ?? BUILTIN_PARTS),
+      answerKey: [...(options.answerKey?.[arm.name] ?? answerKeyFlags(arm, options.parts))],
       description: arm.description,
       n: rs.length,
       items: new Set(rs.map((r) => r.id)).size,
