@@ -84,6 +84,20 @@ export function renderReport(summary: BenchSummary): string {
         "Flips: item × seed pairs that went from passed to failed (✓→✗) and back (✗→✓) against the baseline.",
     );
   }
+  const controls = summary.arms.filter((a) => a.control && a.vsControl);
+  if (controls.length) {
+    const matchedTo = new Map(summary.arms.map((a) => [a.arm, a.matchBudgetOf]));
+    lines.push(
+      "",
+      "Δ vs control: " + controls.map((a) =>
+        `${a.arm} vs ${a.control}${
+          matchedTo.get(a.control!) === a.arm
+            ? " (same student calls)"
+            : ` (budget of ${matchedTo.get(a.control!) ?? "a fixed n"}, not this arm's)`
+        }`
+      ).join("; ") + ".",
+    );
+  }
   const flagged = summary.arms.filter((a) => a.answerKey.length);
   if (flagged.length) {
     lines.push(

@@ -69,6 +69,8 @@ export interface ArmSummary {
   unextracted?: number;
   /** The control the arm is compared with (`vsControl`). */
   control?: string;
+  /** For controls: the arm whose student calls it spends, item by item. */
+  matchBudgetOf?: string;
   /** Correct→wrong and wrong→correct flips against the baseline (absent for the baseline). */
   flips?: Flips;
   /** Paired comparison with the baseline arm (absent for the baseline itself). */
@@ -101,6 +103,7 @@ export const ArmSummarySchema: Schema<ArmSummary> = z.object({
   unscored: z.number().int().min(0),
   unextracted: z.number().int().min(0).optional(),
   control: z.string().optional(),
+  matchBudgetOf: z.string().optional(),
   flips: zodOf(FlipsSchema).optional(),
   vsBaseline: zodOf(PairedSummarySchema).optional(),
   vsControl: zodOf(PairedSummarySchema).optional(),
@@ -303,6 +306,7 @@ export function summarizeBenchmark(
         ? { unextracted: extracted.filter((r) => r.extractRule === "none").length }
         : {}),
       ...(control && control.name !== arm.name ? { control: control.name } : {}),
+      ...(arm.kind === "control" && arm.matchBudgetOf ? { matchBudgetOf: arm.matchBudgetOf } : {}),
       ...(baseline && baseline.name !== arm.name
         ? { flips: countFlips(byArm.get(baseline.name) ?? [], all) }
         : {}),
