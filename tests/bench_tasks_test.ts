@@ -21,6 +21,9 @@ import { answerTask, openTask } from "../lib/tasks/task.ts";
 import { krippendorffAlpha } from "../lib/stats/agreement.ts";
 import { InputError, parseJsonl } from "../lib/util/jsonl.ts";
 import { startProtocolServer } from "./protocol_server.ts";
+import { exportPreferencePairs } from "../lib/export/export_preference_pairs.ts";
+import { compareRuns } from "../lib/bench/compare_runs.ts";
+import { TraceSchema } from "../lib/schemas/trace.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const GSM8K = new URL("../../shared/datasets/gsm8k-test-660.jsonl", import.meta.url).pathname;
@@ -440,4 +443,56 @@ Deno.test({
       assert.ok(!JSON.stringify(item.metadata ?? {}).includes("<<"), item.id);
     }
   },
+});
+
+Deno.test("DPO pairs from an answer task keep only revisions the gold answer scores strictly better", async () => {
+  const items = arithmetic(40);
+  const sim = simulatedModels({ kind: "answer", items });
+  const out = await Deno.makeTempDir();
+  try {
+    const { records } = await runBenchmark(
+      answerTask(items),
+      resolveArms(["baseline", "critic_other"], { taskKind: "answer" }),
+      {
+        provider: sim.student,
+        judgeProvider: sim.judge,
+        constitution,
+        simulated: true,
+        resamples: 99,
+        outDir: out,
+      },
+    );
+    const traces = parseJsonl(await Deno.readTextFile(`${out}/traces.jsonl`), TraceSchema);
+    const heldOutScores = Object.fromEntries(
+      records.filter((r) => r.traceId).map((r) => [
+        r.traceId!,
+        { chosen: r.score, rejected: r.initialScore },
+      ]),
+    );
+    const { rows } = exportPreferencePairs(traces, { heldOutScores, requireHeldOutScores: true });
+    assert.ok(rows.length > 0, "the asymmetric critic fixed some answers");
+    const byTrace = new Map(records.map((r) => [r.traceId, r]));
+    for (const row of rows) {
+      const record = byTrace.get(row.metadata.trace_id)!;
+      assert.equal(record.score, 1);
+      assert.equal(record.initialScore, 0);
+    }
+    // And bench compare counts the same flips from two runs' records.
+    const base = records.filter((r) => r.arm === "baseline");
+    const other = records.filter((r) => r.arm === "critic_other").map((r) => ({
+      ...r,
+      arm: "baseline",
+    }));
+    const c = compareRuns({ name: "A", records: base }, { name: "B", records: other }, {
+      resamples: 99,
+    });
+    const f = c.arms[0].flips;
+    assert.equal(f.pairs, 40);
+    assert.equal(
+      f.wrongToCorrect,
+      records.filter((r) => r.arm === "critic_other" && r.passed && r.initialScore === 0).length,
+    );
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
 });
