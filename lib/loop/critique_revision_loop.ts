@@ -14,24 +14,11 @@
  * @module
  */
 import type { Item } from "../schemas/item.ts";
-import type { Usage } from "../schemas/chat.ts";
-import {
-  type CallRecord,
-  type Candidate,
-  type Critique,
-  type Score,
-  ScoreSchema,
-  type Trace,
-} from "../schemas/trace.ts";
-import { emit, type EventInput, type EventSink } from "../schemas/events.ts";
+import type { Candidate, Critique, Trace } from "../schemas/trace.ts";
+import type { EventSink } from "../schemas/events.ts";
 import { type Provider, ProviderError } from "../providers/types.ts";
-import { withCallRecording } from "../providers/record.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import { type PrincipleSelection, selectPrinciples } from "../constitution/render_constitution.ts";
-import { studentAnswer, studentRevise } from "../roles/student.ts";
-import { teacherAdvise } from "../roles/teacher.ts";
-import { judgeVerdict } from "../roles/judge.ts";
-import type { RoleOptions } from "../roles/role_options.ts";
 import { sha256Hex, stableStringify } from "../util/hash.ts";
 import {
   checkRatchetPolicy,
@@ -39,10 +26,9 @@ import {
   ratchetDecide,
   type RatchetPolicy,
 } from "./ratchet.ts";
-import { deriveSeed } from "./derive_seed.ts";
-import { llmCritic } from "./llm_critic.ts";
-import { UNPARSEABLE_JUDGE_SCORE, verdictToScore } from "./judge_scorer.ts";
-import type { Critic, EvalContext, Scorer } from "./types.ts";
+import type { Critic, Scorer } from "./types.ts";
+import { LoopAborted, type LoopSession, openLoopSession } from "./loop_session.ts";
+import { advise, answer, critique, evaluate, revise, stopRuleSays } from "./loop_steps.ts";
 
 /** The LLM roles of the loop that take their own provider and sampling parameters. */
 export type LoopRole = "student" | "critic" | "teacher" | "judge";
@@ -105,13 +91,6 @@ export interface LoopConfig {
   onEvent?: EventSink;
   /** Trace id. @default a hash of the seed, item and configuration */
   traceId?: string;
-}
-
-class Aborted extends Error {}
-
-function addUsage(total: Usage, usage: Usage): void {
-  total.inputTokens += usage.inputTokens;
-  total.outputTokens += usage.outputTokens;
 }
 
 function critiqueKey(c: Critique): string {
@@ -191,348 +170,200 @@ function checkConfig(item: Item, config: LoopConfig): void {
  */
 export async function critiqueRevisionLoop(item: Item, config: LoopConfig): Promise<Trace> {
   checkConfig(item, config);
-  const maxRounds = config.maxRounds ?? 3;
-  const seed = config.seed ?? 0;
-  const policy = config.ratchet ?? DEFAULT_RATCHET_POLICY;
-  const stopWhenPassed = config.stopWhenPassed ?? true;
-  const { constitution, signal } = config;
-  const itemId = item.id;
   const startedAt = new Date().toISOString();
   const start = performance.now();
-
-  const calls: CallRecord[] = [];
-  const usage: Usage = { inputTokens: 0, outputTokens: 0 };
-  const send = (event: EventInput): void => emit(config.onEvent, event);
-  const onCall = (call: CallRecord): void => {
-    calls.push(call);
-    addUsage(usage, call.usage);
-    send({ type: "call", itemId, ...call });
+  const s = openLoopSession(item, config);
+  const state: LoopState = {
+    candidates: [],
+    bestIndex: 0,
+    currentIndex: 0,
+    rounds: 0,
+    stopReason: "max_rounds",
+    seenFeedback: new Set(),
   };
-  const providerFor = (role: LoopRole): Provider =>
-    withCallRecording(config.providers?.[role] ?? config.provider, onCall, { defaultRole: role });
-  const student = providerFor("student");
-  const teacher = providerFor("teacher");
-  const judge = providerFor("judge");
-  const critic = config.critic ??
-    llmCritic(config.providers?.critic ?? config.provider, constitution, {
-      selection: config.selection,
-      stream: config.stream,
-      ...config.roleParams?.critic,
-    });
-
-  let parseFailures = 0;
-  const roleOptions = (role: LoopRole, round: number): RoleOptions => ({
-    ...config.roleParams?.[role],
-    seed: deriveSeed(seed, [itemId, round, role]),
-    signal,
-    timeoutMs: config.timeoutMs,
-    itemId,
-    onToken: config.stream
-      ? (text) => send({ type: "token", itemId, role, round, text })
-      : undefined,
-    onStreamRestart: config.stream
-      ? () => send({ type: "token", itemId, role, round, text: "", restart: true })
-      : undefined,
-    onParseFailure: (message) => {
-      parseFailures++;
-      send({ type: "parse_failure", itemId, role, round, message });
-    },
-  });
-  const context = (round: number): EvalContext => ({
-    round,
-    seed,
-    signal,
-    onEvent: config.onEvent,
-    onCall,
-  });
-  const checkAbort = (): void => {
-    if (signal?.aborted) throw new Aborted("aborted");
-  };
-  /** Runs one role step between role_start and role_end events. */
-  const step = async <T>(
-    role: string,
-    round: number,
-    run: () => Promise<T>,
-    describe: (value: T) => string,
-  ): Promise<T> => {
-    checkAbort();
-    send({ type: "role_start", itemId, role, round });
-    const t0 = performance.now();
-    const before = { ...usage };
-    const value = await run();
-    send({
-      type: "role_end",
-      itemId,
-      role,
-      round,
-      text: describe(value),
-      usage: {
-        inputTokens: usage.inputTokens - before.inputTokens,
-        outputTokens: usage.outputTokens - before.outputTokens,
-      },
-      ms: performance.now() - t0,
-    });
-    return value;
-  };
-
-  const candidates: Candidate[] = [];
-  let bestIndex = 0;
-  let currentIndex = 0;
-  let rounds = 0;
-  let stopReason = "max_rounds";
-  let error: string | undefined;
-  const seenFeedback = new Set<string>();
-
-  const keepAll = config.keepEveryRevision === true;
-  /** Runs the stop rule on a candidate; true when it says stop. */
-  const stopRuleSays = async (index: number): Promise<boolean> => {
-    const rule = config.stopRule;
-    if (!rule) return false;
-    const round = candidates[index].round;
-    const s = await step(
-      "stop_rule",
-      round,
-      () => rule.score(item, candidates[index].text, context(round)),
-      (r) => `${rule.name}: ${r.passed ? "stop" : "continue"}`,
-    );
-    return s.passed === true;
-  };
-  const evaluate = async (index: number): Promise<Score> => {
-    const candidate = candidates[index];
-    const round = candidate.round;
-    let score: Score;
-    if (config.scorer) {
-      const scorer = config.scorer;
-      score = await step(
-        "scorer",
-        round,
-        () => scorer.score(item, candidate.text, context(round)),
-        (s) => `${s?.score}${s?.detail ? ` (${s.detail})` : ""}`,
-      );
-      const valid = ScoreSchema.safeParse(score);
-      if (!valid.success) {
-        throw new Error(
-          `scorer "${scorer.name}" returned an invalid score ${JSON.stringify(score)}: ${
-            valid.error.issues[0].message
-          }`,
-        );
-      }
-    } else {
-      const result = await step(
-        "judge",
-        round,
-        () =>
-          judgeVerdict(
-            judge,
-            {
-              prompt: item.prompt,
-              answer: candidate.text,
-              constitution,
-              selection: config.selection,
-            },
-            roleOptions("judge", round),
-          ),
-        (r) => r.raw,
-      );
-      if (result.ok) {
-        candidate.verdict = result.value;
-        send({ type: "verdict", itemId, round, verdict: result.value });
-        score = verdictToScore(result.value);
-      } else {
-        score = { ...UNPARSEABLE_JUDGE_SCORE };
-      }
-    }
-    candidate.score = score;
-    send({ type: "score", itemId, round, score });
-    return score;
-  };
-  const bestPassed = (): boolean => candidates[bestIndex].score?.passed === true;
-
-  send({ type: "item_start", itemId, prompt: item.prompt });
+  s.send({ type: "item_start", itemId: item.id, prompt: item.prompt });
   try {
-    // Round 0: the initial answer.
-    send({ type: "round_start", itemId, round: 0 });
-    const first = await step(
-      "student",
-      0,
-      () =>
-        studentAnswer(
-          student,
-          { prompt: item.prompt, memory: config.memory },
-          roleOptions("student", 0),
-        ),
-      (r) => r.text,
-    );
-    candidates.push({ round: 0, text: first.text, critiques: [] });
-    if (!keepAll) {
-      const firstScore = await evaluate(0);
-      const initial = {
-        decision: "keep" as const,
-        reason: "initial answer",
-        candidateScore: firstScore.score,
-        bestScore: firstScore.score,
-      };
-      candidates[0].decision = initial;
-      send({ type: "ratchet_decision", itemId, round: 0, decision: initial });
-    }
-    send({ type: "round_end", itemId, round: 0 });
-
-    if (await stopRuleSays(0)) {
-      stopReason = `stop:${config.stopRule!.name}`;
-    } else if (!keepAll && stopWhenPassed && bestPassed()) {
-      stopReason = config.scorer ? "passed" : "compliant";
-    } else {
-      for (let round = 1; round <= maxRounds; round++) {
-        send({ type: "round_start", itemId, round });
-        const current = candidates[currentIndex];
-        const feedback = await step(
-          "critic",
-          round,
-          () => critic.critique(item, current.text, context(round)),
-          (f) => f.text,
-        );
-        parseFailures += feedback.parseFailures ?? 0;
-        const known = new Set(current.critiques.map(critiqueKey));
-        for (const c of feedback.critiques) {
-          if (!known.has(critiqueKey(c))) current.critiques.push(c);
-        }
-        current.feedback = feedback.text;
-        send({ type: "critique", itemId, round, critiques: feedback.critiques });
-        if (feedback.critiques.length === 0 && feedback.text.trim() === "") {
-          stopReason = "no_feedback";
-          send({ type: "round_end", itemId, round });
-          break;
-        }
-        const key = feedbackKey(feedback.text, feedback.critiques);
-        const newFeedback = !seenFeedback.has(key);
-        seenFeedback.add(key);
-
-        let advice: string | undefined;
-        if (config.teacher) {
-          const advised = await step(
-            "teacher",
-            round,
-            () =>
-              teacherAdvise(
-                teacher,
-                { prompt: item.prompt, answer: current.text, feedback: feedback.text },
-                roleOptions("teacher", round),
-              ),
-            (r) => r.text,
-          );
-          advice = advised.text;
-          current.teacherAdvice = advice;
-        }
-
-        const revised = await step(
-          "student",
-          round,
-          () =>
-            studentRevise(
-              student,
-              {
-                prompt: item.prompt,
-                answer: current.text,
-                feedback: feedback.text,
-                advice,
-                memory: config.memory,
-              },
-              roleOptions("student", round),
-            ),
-          (r) => r.text,
-        );
-        send({ type: "revision", itemId, round, text: revised.text });
-        const index = candidates.push({ round, text: revised.text, critiques: [] }) - 1;
-        rounds = round;
-        if (keepAll) {
-          currentIndex = bestIndex = index;
-          send({ type: "round_end", itemId, round });
-          if (await stopRuleSays(index)) {
-            stopReason = `stop:${config.stopRule!.name}`;
-            break;
-          }
-          continue;
-        }
-
-        const score = await evaluate(index);
-        const bestScore = candidates[bestIndex].score?.score ?? 0;
-        const decision = ratchetDecide(policy, {
-          candidateScore: score.score,
-          bestScore,
-          newFeedback,
-        });
-        candidates[index].decision = decision;
-        send({ type: "ratchet_decision", itemId, round, decision });
-        if (decision.decision === "keep") {
-          currentIndex = index;
-          if (score.score > bestScore) bestIndex = index;
-        } else {
-          currentIndex = bestIndex;
-        }
-        send({ type: "round_end", itemId, round });
-        if (await stopRuleSays(bestIndex)) {
-          stopReason = `stop:${config.stopRule!.name}`;
-          break;
-        }
-        if (stopWhenPassed && bestPassed()) {
-          stopReason = config.scorer ? "passed" : "compliant";
-          break;
-        }
+    if (!(await firstRound(s, state))) {
+      for (let round = 1; round <= (config.maxRounds ?? 3); round++) {
+        if (await revisionRound(s, state, round)) break;
       }
     }
   } catch (caught) {
-    const aborted = caught instanceof Aborted ||
+    const aborted = caught instanceof LoopAborted ||
       (caught instanceof ProviderError && caught.kind === "aborted") ||
-      signal?.aborted === true;
+      config.signal?.aborted === true;
     if (aborted) {
-      stopReason = "aborted";
+      state.stopReason = "aborted";
     } else {
-      stopReason = "error";
-      error = caught instanceof Error ? caught.message : String(caught);
-      const role = calls.at(-1)?.error !== undefined ? calls.at(-1)?.role : undefined;
-      send({ type: "error", itemId, message: error, ...(role ? { role } : {}) });
+      state.stopReason = "error";
+      state.error = caught instanceof Error ? caught.message : String(caught);
+      const role = s.calls.at(-1)?.error !== undefined ? s.calls.at(-1)?.role : undefined;
+      s.send({ type: "error", itemId: item.id, message: state.error, ...(role ? { role } : {}) });
     }
-    if (candidates.length === 0) candidates.push({ round: 0, text: "", critiques: [] });
+    if (state.candidates.length === 0) state.candidates.push({ round: 0, text: "", critiques: [] });
   }
+  return finishTrace(s, state, startedAt, performance.now() - start);
+}
 
-  const chosen = candidates[bestIndex];
+/** What the loop knows between steps. */
+interface LoopState {
+  candidates: Candidate[];
+  /** The ratchet's best-so-far. */
+  bestIndex: number;
+  /** The answer the next round critiques (the best, or a kept lateral move). */
+  currentIndex: number;
+  rounds: number;
+  stopReason: string;
+  error?: string;
+  /** Feedback seen so far (the tolerance ratchet keeps lateral moves only on new feedback). */
+  seenFeedback: Set<string>;
+}
+
+/** Why the loop stops when the best answer passes its gate. */
+function passedReason(config: LoopConfig): string {
+  return config.scorer ? "passed" : "compliant";
+}
+
+/** Round 0: the first answer, evaluated by the gate. Returns true when the loop should stop. */
+async function firstRound(s: LoopSession, state: LoopState): Promise<boolean> {
+  const { config, item } = s;
+  const keepAll = config.keepEveryRevision === true;
+  s.send({ type: "round_start", itemId: item.id, round: 0 });
+  state.candidates.push({ round: 0, text: await answer(s), critiques: [] });
+  if (!keepAll) {
+    const firstScore = await evaluate(s, state.candidates[0]);
+    const initial = {
+      decision: "keep" as const,
+      reason: "initial answer",
+      candidateScore: firstScore.score,
+      bestScore: firstScore.score,
+    };
+    state.candidates[0].decision = initial;
+    s.send({ type: "ratchet_decision", itemId: item.id, round: 0, decision: initial });
+  }
+  s.send({ type: "round_end", itemId: item.id, round: 0 });
+  if (await stopRuleSays(s, state.candidates[0])) {
+    state.stopReason = `stop:${config.stopRule!.name}`;
+    return true;
+  }
+  if (!keepAll && (config.stopWhenPassed ?? true) && state.candidates[0].score?.passed) {
+    state.stopReason = passedReason(config);
+    return true;
+  }
+  return false;
+}
+
+/** One round: critique, advise, revise, then the ratchet. Returns true when the loop should stop. */
+async function revisionRound(s: LoopSession, state: LoopState, round: number): Promise<boolean> {
+  const { config, item } = s;
+  s.send({ type: "round_start", itemId: item.id, round });
+  const current = state.candidates[state.currentIndex];
+  const feedback = await critique(s, round, current);
+  const known = new Set(current.critiques.map(critiqueKey));
+  for (const c of feedback.critiques) {
+    if (!known.has(critiqueKey(c))) current.critiques.push(c);
+  }
+  current.feedback = feedback.text;
+  s.send({ type: "critique", itemId: item.id, round, critiques: feedback.critiques });
+  if (feedback.critiques.length === 0 && feedback.text.trim() === "") {
+    state.stopReason = "no_feedback";
+    s.send({ type: "round_end", itemId: item.id, round });
+    return true;
+  }
+  const key = feedbackKey(feedback.text, feedback.critiques);
+  const newFeedback = !state.seenFeedback.has(key);
+  state.seenFeedback.add(key);
+  let advice: string | undefined;
+  if (config.teacher) {
+    advice = await advise(s, round, current.text, feedback.text);
+    current.teacherAdvice = advice;
+  }
+  const text = await revise(s, round, current.text, feedback.text, advice);
+  const index = state.candidates.push({ round, text, critiques: [] }) - 1;
+  state.rounds = round;
+  if (config.keepEveryRevision) {
+    state.currentIndex = state.bestIndex = index;
+  } else {
+    await ratchet(s, state, index, newFeedback);
+  }
+  s.send({ type: "round_end", itemId: item.id, round });
+  if (await stopRuleSays(s, state.candidates[state.bestIndex])) {
+    state.stopReason = `stop:${config.stopRule!.name}`;
+    return true;
+  }
+  if (
+    !config.keepEveryRevision && (config.stopWhenPassed ?? true) &&
+    state.candidates[state.bestIndex].score?.passed
+  ) {
+    state.stopReason = passedReason(config);
+    return true;
+  }
+  return false;
+}
+
+/** The gate scores a revision and the ratchet keeps or reverts it. */
+async function ratchet(
+  s: LoopSession,
+  state: LoopState,
+  index: number,
+  newFeedback: boolean,
+): Promise<void> {
+  const score = await evaluate(s, state.candidates[index]);
+  const bestScore = state.candidates[state.bestIndex].score?.score ?? 0;
+  const decision = ratchetDecide(s.config.ratchet ?? DEFAULT_RATCHET_POLICY, {
+    candidateScore: score.score,
+    bestScore,
+    newFeedback,
+  });
+  state.candidates[index].decision = decision;
+  s.send({
+    type: "ratchet_decision",
+    itemId: s.item.id,
+    round: state.candidates[index].round,
+    decision,
+  });
+  if (decision.decision === "keep") {
+    state.currentIndex = index;
+    if (score.score > bestScore) state.bestIndex = index;
+  } else {
+    state.currentIndex = state.bestIndex;
+  }
+}
+
+/** The trace of a finished (or failed) loop, announced with `item_end`. */
+function finishTrace(s: LoopSession, state: LoopState, startedAt: string, ms: number): Trace {
+  const { config, item } = s;
+  const chosen = state.candidates[state.bestIndex];
   const trace: Trace = {
-    traceId: config.traceId ?? traceIdFor(item, config, seed, maxRounds, policy, critic.name),
-    itemId,
+    traceId: config.traceId ?? traceIdFor(item, config, s.critic.name),
+    itemId: item.id,
     prompt: item.prompt,
-    candidates,
-    chosenIndex: bestIndex,
+    candidates: state.candidates,
+    chosenIndex: state.bestIndex,
     chosen: chosen.text,
-    rejected: candidates[0].text,
-    rounds,
-    calls,
-    usage,
-    parseFailures,
-    stopReason,
+    rejected: state.candidates[0].text,
+    rounds: state.rounds,
+    calls: s.calls,
+    usage: s.usage,
+    parseFailures: s.parseFailures,
+    stopReason: state.stopReason,
     startedAt,
-    ms: performance.now() - start,
+    ms,
   };
-  if (error !== undefined) trace.error = error;
-  if (keepAll) trace.keepsEveryRevision = true;
-  send({
+  if (state.error !== undefined) trace.error = state.error;
+  if (config.keepEveryRevision) trace.keepsEveryRevision = true;
+  s.send({
     type: "item_end",
-    itemId,
-    rounds,
-    stopReason,
+    itemId: item.id,
+    rounds: state.rounds,
+    stopReason: state.stopReason,
     ...(chosen.score ? { chosenScore: chosen.score.score } : {}),
-    ...(error !== undefined ? { error } : {}),
+    ...(state.error !== undefined ? { error: state.error } : {}),
   });
   return trace;
 }
 
-function traceIdFor(
-  item: Item,
-  config: LoopConfig,
-  seed: number,
-  maxRounds: number,
-  policy: RatchetPolicy,
-  criticName: string,
-): string {
+function traceIdFor(item: Item, config: LoopConfig, criticName: string): string {
   const roles = Object.fromEntries(
     (["student", "critic", "teacher", "judge"] as const).map((role) => {
       const p = config.providers?.[role] ?? config.provider;
@@ -540,7 +371,7 @@ function traceIdFor(
     }),
   );
   return sha256Hex(stableStringify({
-    seed,
+    seed: config.seed ?? 0,
     itemId: item.id,
     prompt: item.prompt,
     constitution: config.constitution.hash,
@@ -551,8 +382,8 @@ function traceIdFor(
     ...(config.keepEveryRevision ? { keepEveryRevision: true } : {}),
     ...(config.stopRule ? { stopRule: config.stopRule.name } : {}),
     teacher: config.teacher ?? false,
-    maxRounds,
-    policy,
+    maxRounds: config.maxRounds ?? 3,
+    policy: config.ratchet ?? DEFAULT_RATCHET_POLICY,
     memory: config.memory ?? "",
     roleParams: config.roleParams ?? {},
   })).slice(0, 24);
