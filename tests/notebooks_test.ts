@@ -3,7 +3,8 @@
  * not), (b) they execute in the Deno kernel without a cell error — skipped with a message when
  * Jupyter's `nbconvert` is not installed — and (c) they re-run to their committed outputs; 02's
  * report, tables and plot data also equal a re-computation in this process from its recorded
- * calls.
+ * calls. 01 and 06 also replay their recorded calls to the same outputs. 06 reads the shared GSM8K
+ * sample beside the repository and is not executed (with a message) when it is absent.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -38,7 +39,24 @@ const NOTEBOOKS = [
   "03-dpo-export",
   "04-power-analysis",
   "05-autoresearch",
+  "06-reasoning-self-correction",
 ];
+
+/**
+ * 06 reads the project's GSM8K sample from the shared datasets beside the repository
+ * (`../shared/datasets/`); without it, 06 is type-checked but not executed.
+ */
+const GSM8K = `${ROOT}../shared/datasets/gsm8k-test-660.jsonl`;
+const NEEDS_GSM8K = "06-reasoning-self-correction";
+const hasGsm8k = (() => {
+  try {
+    return Deno.statSync(GSM8K).isFile;
+  } catch {
+    return false;
+  }
+})();
+const gsm8kSkip =
+  `[SKIPPED ${NEEDS_GSM8K}: ../shared/datasets/gsm8k-test-660.jsonl is absent (the shared datasets beside the repository)]`;
 
 interface Output {
   output_type: string;
@@ -336,7 +354,9 @@ async function nbconvertVersion(): Promise<string | undefined> {
 const nbconvert = await nbconvertVersion();
 const skip = nbconvert === undefined
   ? " [SKIPPED: `jupyter nbconvert` is not installed; install Jupyter to run the notebooks]"
-  : "";
+  : hasGsm8k
+  ? ""
+  : ` ${gsm8kSkip}`;
 
 Deno.test({
   name:
@@ -363,13 +383,19 @@ Deno.test({
       env.JUPYTER_PATH = jupyterPath;
       replay02(); // starts the re-computation now; it runs while the kernel works
       const timings: string[] = [];
-      // Every notebook in its default mode, then 01 again replaying its recorded calls.
-      const runs = [...NOTEBOOKS.map((name) => ({ name, mode: "" })), {
-        name: "01-quickstart",
-        mode: "replay",
-      }];
+      // Every notebook in its default mode, then 01 and 06 again replaying their recorded calls.
+      const runs = [
+        ...NOTEBOOKS.map((name) => ({ name, mode: "" })),
+        { name: "01-quickstart", mode: "replay" },
+        { name: "06-reasoning-self-correction", mode: "replay" },
+      ];
       for (const { name, mode } of runs) {
         const label = mode ? `${name} (${mode})` : name;
+        if (name === NEEDS_GSM8K && !hasGsm8k) {
+          console.log(`notebook ${label}: ${gsm8kSkip}`);
+          timings.push(`${label} skipped`);
+          continue;
+        }
         const t0 = performance.now();
         const run = await new Deno.Command("jupyter", {
           args: [
