@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createScriptedProvider } from "../lib/providers/scripted.ts";
 import { parseConstitution } from "../lib/constitution/parse_constitution.ts";
 import { critiqueRevisionLoop } from "../lib/loop/critique_revision_loop.ts";
-import { deriveSeed } from "../lib/loop/derive_seed.ts";
+import { deriveSeed } from "../lib/util/derive_seed.ts";
 import type { Event } from "../lib/schemas/events.ts";
 import { judgeCritic } from "../lib/critics/judge_critic.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { evalRoleOptions } from "../lib/loop/eval_role_options.ts";
-import { deriveSeed } from "../lib/loop/derive_seed.ts";
+import { evalRoleOptions } from "../lib/roles/eval_role_options.ts";
+import { deriveSeed } from "../lib/util/derive_seed.ts";
 import type { Event } from "../lib/schemas/events.ts";
 
 const item = { id: "pi", prompt: "What is pi?" };

@@ -8,7 +8,7 @@ import {
 import { createScriptedProvider } from "../lib/providers/scripted.ts";
 import { ProviderError } from "../lib/providers/types.ts";
 import { parseConstitution } from "../lib/constitution/parse_constitution.ts";
-import { deriveSeed } from "../lib/loop/derive_seed.ts";
+import { deriveSeed } from "../lib/util/derive_seed.ts";
 import type { CallRecord } from "../lib/schemas/trace.ts";
 import type { OpenItem } from "../lib/schemas/task_item.ts";
 

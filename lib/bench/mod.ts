@@ -43,6 +43,16 @@ export {
   type SolveUnit,
 } from "./solvers.ts";
 export { countFlips, type Flips, FlipsSchema } from "./flips.ts";
+export {
+  armsFor,
+  type ArmsForOptions,
+  type SimulatedModels,
+  simulatedModels,
+  type SimulatedModelsOptions,
+  taskFor,
+  type TaskForOptions,
+} from "./bench_setup.ts";
+export { type ArmFileEntry, loadArmFile, parseArmFile } from "./arm_file.ts";
 export { openRunStore, type RunStore } from "./run_store.ts";
 export {
   type AnswerSimulationOptions,

@@ -13,7 +13,7 @@ import { emit, type EventSink } from "../schemas/events.ts";
 import type { Provider } from "../providers/types.ts";
 import { withCallRecording } from "../providers/record.ts";
 import { critiqueRevisionLoop } from "../loop/critique_revision_loop.ts";
-import { deriveSeed } from "../util/derive_seed.ts";
+import { deriveSeed, roleSeed } from "../util/derive_seed.ts";
 import { studentAnswer } from "../roles/student.ts";
 import { judgeVerdict } from "../roles/judge.ts";
 import type { Arm } from "./arms.ts";
@@ -84,13 +84,13 @@ export interface Solver extends PartInfo {
  * @example
  * ```ts
  * import { sampleSeed } from "./solvers.ts";
- * import { deriveSeed } from "../util/derive_seed.ts";
+ * import { deriveSeed, roleSeed } from "../util/derive_seed.ts";
  * if (sampleSeed(3, "q", 0) !== deriveSeed(3, ["q", 0, "student"])) throw new Error();
  * ```
  */
 export function sampleSeed(seed: number, itemId: string, k: number): number {
   return k === 0
-    ? deriveSeed(seed, [itemId, 0, "student"])
+    ? roleSeed(seed, itemId, 0, "student") // the loop's first answer
     : deriveSeed(seed, [itemId, "best_of_n", k]);
 }
 

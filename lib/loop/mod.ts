@@ -26,7 +26,7 @@ export {
   type RatchetPolicy,
   RatchetPolicySchema,
 } from "./ratchet.ts";
-export { deriveSeed } from "../util/derive_seed.ts";
+export { deriveSeed, roleSeed } from "../util/derive_seed.ts";
 export {
   type EvalRoleCall,
   evalRoleOptions,

@@ -7,7 +7,7 @@
 import type { Item } from "../schemas/item.ts";
 import { emit } from "../schemas/events.ts";
 import type { EvalContext } from "../schemas/eval_contracts.ts";
-import { deriveSeed } from "../util/derive_seed.ts";
+import { roleSeed } from "../util/derive_seed.ts";
 import type { RoleOptions } from "./role_options.ts";
 
 /** Options for {@linkcode evalRoleOptions}. */
@@ -47,7 +47,7 @@ export interface EvalRoleCall {
  * @example A parse failure is counted and emitted under the role
  * ```ts
  * import type { Event } from "../schemas/events.ts";
- * import { deriveSeed } from "../util/derive_seed.ts";
+ * import { roleSeed } from "../util/derive_seed.ts";
  * import { evalRoleOptions } from "./eval_role_options.ts";
  * const events: Event[] = [];
  * const call = evalRoleOptions({ id: "q", prompt: "pi?" }, {
@@ -76,7 +76,7 @@ export function evalRoleOptions(
   let parseFailures = 0;
   return {
     options: {
-      seed: deriveSeed(context.seed, [item.id, round, role]),
+      seed: roleSeed(context.seed, item.id, round, role),
       temperature: options.temperature,
       maxTokens: options.maxTokens,
       signal: context.signal,

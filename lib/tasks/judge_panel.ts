@@ -18,7 +18,7 @@ import { withCallRecording } from "../providers/record.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import { type PrincipleSelection, selectPrinciples } from "../constitution/render_constitution.ts";
 import { judgePairwise, judgeVerdict } from "../roles/judge.ts";
-import { deriveSeed } from "../loop/derive_seed.ts";
+import { deriveSeed } from "../util/derive_seed.ts";
 import {
   type AgreementCi,
   agreementCi,

@@ -27,3 +27,24 @@ export function deriveSeed(seed: number, parts: readonly (string | number)[]): n
   if (!Array.isArray(parts)) throw new TypeError("deriveSeed: parts must be an array");
   return parseInt(sha256Hex(stableStringify([seed, ...parts])).slice(0, 8), 16) >>> 1;
 }
+
+/**
+ * The seed of one role call in a loop: `deriveSeed(seed, [itemId, round, role])`. The loop, the
+ * critics and judges called on its behalf, and the sampling controls (whose sample 0 is the loop's
+ * first answer) all use this one rule, so every arm of an item and seed starts from the same answer.
+ *
+ * @param seed The run seed.
+ * @param itemId The item id.
+ * @param round The round (0 = the first answer).
+ * @param role The role ("student", "critic", "judge", …).
+ * @returns The call's seed.
+ *
+ * @example
+ * ```ts
+ * import { deriveSeed, roleSeed } from "./derive_seed.ts";
+ * if (roleSeed(7, "q", 0, "student") !== deriveSeed(7, ["q", 0, "student"])) throw new Error();
+ * ```
+ */
+export function roleSeed(seed: number, itemId: string, round: number, role: string): number {
+  return deriveSeed(seed, [itemId, round, role]);
+}
