@@ -9,27 +9,27 @@
 import assert from "node:assert/strict";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
-  armSummaryRows,
-  armSummaryTable,
-  type BenchmarkResult,
-  forestPlot,
-  forestRows,
-  gateAudit,
-  type GateAuditRow,
-  gateAuditTable,
-  hiddenCandidateScores,
   loadConstitution,
   loadDataset,
   type Provider,
   ProviderError,
   readJsonl,
+  TraceSchema,
+} from "../mod.ts";
+import {
+  armSummaryRows,
+  type BenchmarkResult,
+  forestRows,
+  gateAudit,
+  type GateAuditRow,
+  hiddenCandidateScores,
   renderReport,
   resolveArms,
   runBenchmark,
-  slopeChart,
   slopeRows,
-  TraceSchema,
-} from "../mod.ts";
+} from "../bench.ts";
+import { forestPlot, slopeChart } from "../plot.ts";
+import { armSummaryTable, gateAuditTable } from "../jupyter.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const NB_DIR = `${ROOT}notebooks`;

@@ -1,0 +1,83 @@
+/**
+ * The providers door: every model client and its plumbing — Ollama, OpenAI-compatible presets,
+ * Anthropic, the embedded llama.cpp engine, the retry/limiter/cache wrappers, HTTP error mapping,
+ * probing and prices. The core door (`mod.ts`) carries what most users need (`createProvider`, the
+ * scripted and answers providers, the wrappers).
+ *
+ * @example
+ * ```ts
+ * import { createOllamaProvider } from "./providers.ts";
+ * const p = createOllamaProvider("llama3.2", { host: "http://127.0.0.1:9" });
+ * if (p.name !== "ollama") throw new Error();
+ * ```
+ *
+ * @module
+ */
+export {
+  abortableSleep,
+  AnswerRowSchema,
+  ANTHROPIC_VERSION,
+  type AnthropicProviderOptions,
+  AUTO_ORDER,
+  autoPickOrder,
+  backoffDelay,
+  type CacheEntry,
+  CacheEntrySchema,
+  cacheKey,
+  cachePath,
+  cacheRequest,
+  type CallSignal,
+  checkLlamaCpp,
+  type CheckLlamaCppOptions,
+  countWhitespaceTokens,
+  createAnthropicProvider,
+  createCallSignal,
+  createLlamaCppProvider,
+  createOllamaProvider,
+  createOpenAIProvider,
+  DEFAULT_ANTHROPIC_BASE_URL,
+  DEFAULT_OLLAMA_HOST,
+  DEFAULT_TIMEOUT_MS,
+  defaultForJsonSchema,
+  type DownloadProgress,
+  type Env,
+  errorForException,
+  errorForStatus,
+  errorMessageFromBody,
+  type HttpFailure,
+  isStrictCompatible,
+  kindForStatus,
+  type LlamaCppCheck,
+  LlamaCppCheckSchema,
+  type LlamaCppInfo,
+  LlamaCppInfoSchema,
+  type LlamaCppProvider,
+  type LlamaCppProviderOptions,
+  LOCAL_PRICES,
+  maxTokensFieldFor,
+  type ModelPrice,
+  type OllamaProviderOptions,
+  OPENAI_PRESETS,
+  type OpenAIPreset,
+  type OpenAIProviderOptions,
+  parseRetryAfter,
+  priceFor,
+  PriceTableSchema,
+  type ProbeStatus,
+  ProbeStatusSchema,
+  PROVIDER_TABLE,
+  type ProviderKindInfo,
+  providerKindInfo,
+  providerKinds,
+  ProviderProbeSchema,
+  readEnv,
+  readSse,
+  type RegistryProvider,
+  type ResolvedPreset,
+  resolveOllamaHost,
+  resolveOpenAIPreset,
+  type ResolvePresetOptions,
+  type RetryInfo,
+  type ScriptedCall,
+  type SseEvent,
+} from "./lib/providers/mod.ts";
