@@ -136,13 +136,21 @@ function allText(nb: Notebook): string {
 // ---------------------------------------------------------------------------------------------
 // (a) structure and type-checking
 
-Deno.test("every notebook runs on the Deno kernel, starts with a parameters cell, imports only ../mod.ts, and its code type-checks", async () => {
+/** The public doors a notebook may import (deno.json "exports"), as notebook-relative paths. */
+const DOORS = new Set(
+  Object.values(
+    (JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)) as { exports: Record<string, string> })
+      .exports,
+  ).map((p) => `../${p.replace(/^\.\//, "")}`),
+);
+
+Deno.test("every notebook runs on the Deno kernel, starts with a parameters cell, imports only the public doors, and its code type-checks", async () => {
   const found = [...Deno.readDirSync(NB_DIR)].filter((e) => e.name.endsWith(".ipynb"))
     .map((e) => e.name.replace(/\.ipynb$/, "")).sort();
   assert.deepEqual(found, NOTEBOOKS);
   const dir = await Deno.makeTempDir({ prefix: "notebook_check_" });
   try {
-    const modUrl = pathToFileURL(`${ROOT}mod.ts`).href;
+    const rootUrl = pathToFileURL(ROOT).href;
     const files: string[] = [];
     for (const name of NOTEBOOKS) {
       const nb = await readNotebook(`${NB_DIR}/${name}.ipynb`);
@@ -166,10 +174,15 @@ Deno.test("every notebook runs on the Deno kernel, starts with a parameters cell
         .map((m) => m[1] ?? m[2]);
       assert.ok(specifiers.includes("../mod.ts"), `${name}: imports ../mod.ts`);
       for (const s of specifiers) {
-        assert.ok(s === "../mod.ts" || s.startsWith("node:"), `${name}: imports "${s}"`);
+        assert.ok(DOORS.has(s) || s.startsWith("node:"), `${name}: imports "${s}"`);
       }
       const file = `${dir}/${name.replace(/-/g, "_")}.ts`;
-      await Deno.writeTextFile(file, code.replaceAll('"../mod.ts"', JSON.stringify(modUrl)) + "\n");
+      const resolved = code.replace(
+        /"\.\.\/(\w+\.ts)"/g,
+        (whole, door) =>
+          DOORS.has(`../${door}`) ? JSON.stringify(new URL(door, rootUrl).href) : whole,
+      );
+      await Deno.writeTextFile(file, resolved + "\n");
       files.push(file);
     }
     const check = await new Deno.Command(Deno.execPath(), {
