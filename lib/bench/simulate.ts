@@ -10,11 +10,12 @@
  *
  * @module
  */
-import type { ChatResponse, Message } from "../schemas/chat.ts";
+import type { Message } from "../schemas/chat.ts";
 import type { CodingItem } from "../schemas/coding.ts";
 import { type ChatOptions, type Provider, ProviderError } from "../providers/types.ts";
 import { createRng, type Rng } from "../util/prng.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { lastUser, simulatedChat } from "./_sim_chat.ts";
 import { applyFaults, type FaultSite, findFaultSites } from "./faults.ts";
 
 /** Behaviour of the simulated authors. All probabilities are in [0, 1]. */
@@ -58,21 +59,6 @@ export interface SimulatedProvider extends Provider {
 
 function fence(code: string): string {
   return "```ts\n" + code.trimEnd() + "\n```";
-}
-
-function lastUser(messages: Message[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i].role === "user") return messages[i].content;
-  }
-  return "";
-}
-
-function usageOf(messages: Message[], text: string) {
-  const words = (s: string) => (s.trim() ? s.trim().split(/\s+/).length : 0);
-  return {
-    inputTokens: messages.reduce((n, m) => n + words(m.content), 0),
-    outputTokens: words(text),
-  };
 }
 
 /**
@@ -242,18 +228,6 @@ function simulatedModel(
       for (const [code, k] of known) if (program.includes(code)) return k.faults.length;
       return undefined;
     },
-    chat(messages: Message[], o: ChatOptions = {}): Promise<ChatResponse> {
-      if (o.signal?.aborted) {
-        return Promise.reject(new ProviderError("sim", "aborted", "the call was aborted"));
-      }
-      let text: string;
-      try {
-        text = answer(messages, o);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      if (o.onToken) { for (const part of text.match(/\S+\s*/g) ?? []) o.onToken(part); }
-      return Promise.resolve({ text, model, usage: usageOf(messages, text), finishReason: "stop" });
-    },
+    chat: simulatedChat(model, answer),
   };
 }

@@ -42,11 +42,12 @@
  *
  * @module
  */
-import type { ChatResponse, Message } from "../schemas/chat.ts";
+import type { Message } from "../schemas/chat.ts";
 import { ANSWER_TYPES, type AnswerItem, type OpenItem } from "../schemas/task_item.ts";
 import { type ChatOptions, type Provider, ProviderError } from "../providers/types.ts";
 import { createRng, type Rng } from "../util/prng.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { lastUser, simulatedChat } from "./_sim_chat.ts";
 
 /** Behaviour of the simulated answer-key authors. All rates are probabilities in [0, 1]. */
 export interface AnswerSimulationOptions {
@@ -317,7 +318,7 @@ function answerModel(
   return {
     name: "sim",
     model,
-    chat: chatFrom(model, answer),
+    chat: simulatedChat(model, answer),
     truthOf: (text: string) => truthIn(memory, text),
     qualityOf: (text: string) => truthIn(memory, text)?.quality,
     withOptions: (other: AnswerSimulationOptions) => answerModel(byId, memory, other),
@@ -580,7 +581,7 @@ function openModel(
   return {
     name: "sim",
     model,
-    chat: chatFrom(model, answer),
+    chat: simulatedChat(model, answer),
     truthOf: (text: string) => truthIn(memory, text),
     qualityOf: (text: string) => truthIn(memory, text)?.quality,
     withOptions: (other: OpenSimulationOptions) => openModel(byId, memory, other),
@@ -714,13 +715,6 @@ function rngFor(messages: Message[], o: ChatOptions, role: string, itemId: strin
   return createRng(sha256Hex({ seed: o.seed ?? 0, role, itemId, messages }).slice(0, 8));
 }
 
-function lastUser(messages: Message[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i].role === "user") return messages[i].content;
-  }
-  return "";
-}
-
 function remember(memory: Memory, itemId: string, text: string, truth: TaskTruth): void {
   let texts = memory.get(itemId);
   if (!texts) memory.set(itemId, texts = new Map());
@@ -819,31 +813,4 @@ function otherRole(role: string): string {
     return JSON.stringify({ lessons: ["Re-check the final answer against the question."] });
   }
   return "Re-read the question, check each step of the reasoning in order, and confirm the final answer answers what was asked.";
-}
-
-function usageOf(messages: Message[], text: string) {
-  const words = (s: string) => (s.trim() ? s.trim().split(/\s+/).length : 0);
-  return {
-    inputTokens: messages.reduce((n, m) => n + words(m.content), 0),
-    outputTokens: words(text),
-  };
-}
-
-function chatFrom(
-  model: string,
-  answer: (messages: Message[], o: ChatOptions) => string,
-): Provider["chat"] {
-  return (messages: Message[], o: ChatOptions = {}): Promise<ChatResponse> => {
-    if (o.signal?.aborted) {
-      return Promise.reject(new ProviderError("sim", "aborted", "the call was aborted"));
-    }
-    let text: string;
-    try {
-      text = answer(messages, o);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (o.onToken) { for (const part of text.match(/\S+\s*/g) ?? []) o.onToken(part); }
-    return Promise.resolve({ text, model, usage: usageOf(messages, text), finishReason: "stop" });
-  };
 }
