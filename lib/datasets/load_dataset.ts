@@ -5,7 +5,8 @@
  * @module
  */
 import { type CodingItem, CodingItemSchema } from "../schemas/coding.ts";
-import { InputError, readTextInput } from "../util/jsonl.ts";
+import { InputError } from "../util/jsonl.ts";
+import { readNumberedRows } from "./read_rows.ts";
 import {
   type ConvertOptions,
   fromHumanEval,
@@ -170,24 +171,6 @@ export async function loadDataset(
   path: string,
   options: LoadDatasetOptions = {},
 ): Promise<CodingItem[]> {
-  if (typeof path !== "string" || path === "") {
-    throw new TypeError(
-      `Cannot load a dataset from path: current value is ${JSON.stringify(path)}`,
-    );
-  }
-  const limit = options.limit ?? Infinity;
-  if (!(limit >= 0)) throw new RangeError(`Cannot load with limit >= 0: current value is ${limit}`);
-  const text = await readTextInput(path);
-  const rows: { row: unknown; line: number }[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length && rows.length < limit; i++) {
-    const line = lines[i].trim();
-    if (line === "") continue;
-    try {
-      rows.push({ row: JSON.parse(line), line: i + 1 });
-    } catch (error) {
-      throw new InputError(path, `invalid JSON: ${(error as Error).message}`, { line: i + 1 });
-    }
-  }
+  const rows = await readNumberedRows(path, options.limit ?? Infinity);
   return convertRows(rows, path, options);
 }

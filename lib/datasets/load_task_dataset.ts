@@ -13,9 +13,10 @@ import {
   type OpenItem,
   OpenItemSchema,
 } from "../schemas/task_item.ts";
-import { InputError, readTextInput } from "../util/jsonl.ts";
+import { InputError } from "../util/jsonl.ts";
 import { type ConvertOptions, RowConversionError } from "./from_humaneval.ts";
 import { convertRows } from "./load_dataset.ts";
+import { readNumberedRows } from "./read_rows.ts";
 import { detectTaskFormat, detectTaskKind, type TaskKind } from "./detect_task_kind.ts";
 import { type ChoiceRow, fromChoice } from "./from_choice.ts";
 import { fromGsm8k, type Gsm8kRow } from "./from_gsm8k.ts";
@@ -183,26 +184,9 @@ export async function loadTaskDataset(
   path: string,
   options: LoadTaskDatasetOptions = {},
 ): Promise<TaskDataset> {
-  if (typeof path !== "string" || path === "") {
-    throw new TypeError(
-      `Cannot load a dataset from path: current value is ${JSON.stringify(path)}`,
-    );
-  }
   const limit = options.limit ?? Infinity;
-  if (!(limit >= 0)) throw new RangeError(`Cannot load with limit >= 0: current value is ${limit}`);
-  const text = await readTextInput(path);
-  const rows: { row: unknown; line: number }[] = [];
-  const lines = text.split("\n");
   // One row is read even with limit 0: the first row tells the kind.
-  for (let i = 0; i < lines.length && rows.length < Math.max(limit, 1); i++) {
-    const line = lines[i].trim();
-    if (line === "") continue;
-    try {
-      rows.push({ row: JSON.parse(line), line: i + 1 });
-    } catch (error) {
-      throw new InputError(path, `invalid JSON: ${(error as Error).message}`, { line: i + 1 });
-    }
-  }
+  const rows = await readNumberedRows(path, limit >= 0 ? Math.max(limit, 1) : limit);
   if (limit === 0 && rows.length > 0) {
     return { kind: kindOf(rows[0].row, path, rows[0].line), items: [] } as TaskDataset;
   }

@@ -1,0 +1,56 @@
+/**
+ * Reading a JSONL dataset file into parsed rows with their 1-based line numbers, the first step of
+ * every loader; errors name the file and line.
+ *
+ * @module
+ */
+import { InputError, readTextInput } from "../util/jsonl.ts";
+
+/** One parsed row and the line it came from. */
+export interface NumberedRow {
+  /** The parsed JSON value. */
+  row: unknown;
+  /** 1-based line number in the file. */
+  line: number;
+}
+
+/**
+ * Reads the first `limit` non-blank lines of a JSONL file as JSON.
+ *
+ * @param path The file.
+ * @param limit How many rows at most. @default Infinity
+ * @returns The rows with their line numbers.
+ * @throws {TypeError} when `path` is not a non-empty string.
+ * @throws {RangeError} when `limit` is negative.
+ * @throws {InputError} for a missing file or a line that is not JSON (file and line named).
+ *
+ * @example
+ * ```ts
+ * import { readNumberedRows } from "./read_rows.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".jsonl" });
+ * await Deno.writeTextFile(path, '{"a":1}\n\n{"a":2}\n');
+ * const rows = await readNumberedRows(path);
+ * if (rows.length !== 2 || rows[1].line !== 3) throw new Error();
+ * ```
+ */
+export async function readNumberedRows(path: string, limit = Infinity): Promise<NumberedRow[]> {
+  if (typeof path !== "string" || path === "") {
+    throw new TypeError(
+      `Cannot load a dataset from path: current value is ${JSON.stringify(path)}`,
+    );
+  }
+  if (!(limit >= 0)) throw new RangeError(`Cannot load with limit >= 0: current value is ${limit}`);
+  const text = await readTextInput(path);
+  const rows: NumberedRow[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length && rows.length < limit; i++) {
+    const line = lines[i].trim();
+    if (line === "") continue;
+    try {
+      rows.push({ row: JSON.parse(line), line: i + 1 });
+    } catch (error) {
+      throw new InputError(path, `invalid JSON: ${(error as Error).message}`, { line: i + 1 });
+    }
+  }
+  return rows;
+}
