@@ -6,7 +6,7 @@
  */
 import { type CodingItem, CodingItemSchema } from "../schemas/coding.ts";
 import { InputError } from "../util/jsonl.ts";
-import { readNumberedRows } from "./read_rows.ts";
+import { claimId, readNumberedRows } from "./read_rows.ts";
 import {
   type ConvertOptions,
   fromHumanEval,
@@ -134,13 +134,7 @@ export function convertRows(
       }
       throw error;
     }
-    if (ids.has(item.id)) {
-      throw new InputError(file, `duplicate id "${item.id}" (first on line ${ids.get(item.id)})`, {
-        line,
-        field: "id",
-      });
-    }
-    ids.set(item.id, line);
+    claimId(ids, item.id, file, line);
     items.push(item);
   }
   return items;

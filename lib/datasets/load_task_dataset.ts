@@ -16,7 +16,7 @@ import {
 import { InputError } from "../util/jsonl.ts";
 import { type ConvertOptions, RowConversionError } from "./from_humaneval.ts";
 import { convertRows } from "./load_dataset.ts";
-import { readNumberedRows } from "./read_rows.ts";
+import { claimId, readNumberedRows } from "./read_rows.ts";
 import { detectTaskFormat, detectTaskKind, type TaskKind } from "./detect_task_kind.ts";
 import { type ChoiceRow, fromChoice } from "./from_choice.ts";
 import { fromGsm8k, type Gsm8kRow } from "./from_gsm8k.ts";
@@ -142,13 +142,7 @@ export function convertTaskRows(
         field: issue.path.map(String).join(".") || undefined,
       });
     }
-    if (ids.has(item.id)) {
-      throw new InputError(file, `duplicate id "${item.id}" (first on line ${ids.get(item.id)})`, {
-        line,
-        field: "id",
-      });
-    }
-    ids.set(item.id, line);
+    claimId(ids, item.id, file, line);
     items.push(item);
   }
   return kind === "answer"

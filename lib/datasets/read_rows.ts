@@ -54,3 +54,33 @@ export async function readNumberedRows(path: string, limit = Infinity): Promise<
   }
   return rows;
 }
+
+/**
+ * Remembers an item id and the line it is on, refusing a duplicate.
+ *
+ * @param seen Ids seen so far, with their lines (updated).
+ * @param id The item's id.
+ * @param file The file, for the error.
+ * @param line The item's 1-based line.
+ * @throws {InputError} naming the line of both occurrences when the id was seen before.
+ *
+ * @example
+ * ```ts
+ * import { claimId } from "./read_rows.ts";
+ * const seen = new Map<string, number>();
+ * claimId(seen, "a", "d.jsonl", 1);
+ * let threw = false;
+ * try { claimId(seen, "a", "d.jsonl", 4); } catch { threw = true; }
+ * if (!threw) throw new Error();
+ * ```
+ */
+export function claimId(seen: Map<string, number>, id: string, file: string, line: number): void {
+  const first = seen.get(id);
+  if (first !== undefined) {
+    throw new InputError(file, `duplicate id "${id}" (first on line ${first})`, {
+      line,
+      field: "id",
+    });
+  }
+  seen.set(id, line);
+}

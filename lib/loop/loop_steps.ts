@@ -12,6 +12,8 @@ import { teacherAdvise } from "../roles/teacher.ts";
 import { judgeVerdict } from "../roles/judge.ts";
 import { UNPARSEABLE_JUDGE_SCORE, verdictToScore } from "./judge_scorer.ts";
 import type { Feedback } from "./types.ts";
+import type { Provider } from "../providers/types.ts";
+import type { RoleOptions } from "../roles/role_options.ts";
 import type { LoopSession } from "./loop_session.ts";
 
 /**
@@ -33,20 +35,28 @@ import type { LoopSession } from "./loop_session.ts";
  * if ((await answer(s)) !== "4" || s.calls.length !== 1) throw new Error();
  * ```
  */
-export async function answer(s: LoopSession): Promise<string> {
-  const { item, config } = s;
-  const first = await s.step(
-    "student",
+export function answer(s: LoopSession): Promise<string> {
+  return studentStep(
+    s,
     0,
-    () =>
-      studentAnswer(
-        s.models.student,
-        { prompt: item.prompt, memory: config.memory },
-        s.roleOptions("student", 0),
-      ),
+    (model, options) =>
+      studentAnswer(model, { prompt: s.item.prompt, memory: s.config.memory }, options),
+  );
+}
+
+/** One Student call in a round, between role events; returns its text. */
+async function studentStep(
+  s: LoopSession,
+  round: number,
+  write: (model: Provider, options: RoleOptions) => Promise<{ text: string }>,
+): Promise<string> {
+  const out = await s.step(
+    "student",
+    round,
+    () => write(s.models.student, s.roleOptions("student", round)),
     (r) => r.text,
   );
-  return first.text;
+  return out.text;
 }
 
 /**
@@ -159,19 +169,14 @@ export async function revise(
   advice?: string,
 ): Promise<string> {
   const { item, config } = s;
-  const revised = await s.step(
-    "student",
-    round,
-    () =>
-      studentRevise(
-        s.models.student,
-        { prompt: item.prompt, answer: current, feedback, advice, memory: config.memory },
-        s.roleOptions("student", round),
-      ),
-    (r) => r.text,
-  );
-  s.send({ type: "revision", itemId: item.id, round, text: revised.text });
-  return revised.text;
+  const text = await studentStep(s, round, (model, options) =>
+    studentRevise(
+      model,
+      { prompt: item.prompt, answer: current, feedback, advice, memory: config.memory },
+      options,
+    ));
+  s.send({ type: "revision", itemId: item.id, round, text });
+  return text;
 }
 
 /**

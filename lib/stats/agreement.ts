@@ -12,7 +12,7 @@ import { z } from "zod";
 import { createRng } from "../util/prng.ts";
 import { DEFAULT_SEED } from "./default_seed.ts";
 import { quantileSorted } from "./quantile_sorted.ts";
-import { assertInteger, assertNumberIn, assertSeed } from "./validate.ts";
+import { assertInteger, assertNumberIn, assertSeed, describeValue } from "./validate.ts";
 import type { Schema } from "../schemas/schema.ts";
 
 /** A bootstrap interval of an agreement statistic over units (items). */
@@ -270,13 +270,13 @@ export function agreementCi<T>(
 ): AgreementCi {
   if (!Array.isArray(units)) {
     throw new TypeError(
-      `Cannot bootstrap agreement over units as an array: current value is ${describe(units)}`,
+      `Cannot bootstrap agreement over units as an array: current value is ${describeValue(units)}`,
     );
   }
   if (typeof statistic !== "function") {
     throw new TypeError(
       `Cannot bootstrap agreement with statistic as a function: current value is ${
-        describe(statistic)
+        describeValue(statistic)
       }`,
     );
   }
@@ -343,7 +343,7 @@ function pairableUnits(data: readonly (readonly (number | null)[])[]): number[][
   if (!Array.isArray(data)) {
     throw new TypeError(
       `Cannot compute Krippendorff's alpha from data as an array of unit rows: current value is ${
-        describe(data)
+        describeValue(data)
       }`,
     );
   }
@@ -353,7 +353,7 @@ function pairableUnits(data: readonly (readonly (number | null)[])[]): number[][
     if (!Array.isArray(row)) {
       throw new TypeError(
         `Cannot compute Krippendorff's alpha from data[${u}] as an array of ratings: ` +
-          `current value is ${describe(row)}`,
+          `current value is ${describeValue(row)}`,
       );
     }
     const values: number[] = [];
@@ -363,7 +363,7 @@ function pairableUnits(data: readonly (readonly (number | null)[])[]): number[][
       if (typeof v !== "number" || !Number.isFinite(v)) {
         throw new TypeError(
           `Cannot compute Krippendorff's alpha from data[${u}][${c}] as a finite number or null: ` +
-            `current value is ${describe(v)}`,
+            `current value is ${describeValue(v)}`,
         );
       }
       values.push(v);
@@ -406,7 +406,7 @@ function labelPairs(
     if (!Array.isArray(labels)) {
       throw new TypeError(
         `Cannot compute ${what} from ${name} as an array of labels: current value is ${
-          describe(labels)
+          describeValue(labels)
         }`,
       );
     }
@@ -424,19 +424,11 @@ function labelPairs(
       if (v !== null && v !== undefined && typeof v !== "string") {
         throw new TypeError(
           `Cannot compute ${what} from ${name}[${i}] as a string label, null or undefined: ` +
-            `current value is ${describe(v)}`,
+            `current value is ${describeValue(v)}`,
         );
       }
     }
     if (typeof x === "string" && typeof y === "string") pairs.push([x, y]);
   }
   return pairs;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "number") return String(value);
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value;
 }

@@ -25,12 +25,12 @@ export function assertFiniteArray(
   name: string,
 ): asserts values is readonly number[] {
   if (!Array.isArray(values)) {
-    throw new TypeError(`${name} must be an array of numbers, got ${describe(values)}`);
+    throw new TypeError(`${name} must be an array of numbers, got ${describeValue(values)}`);
   }
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new TypeError(`${name}[${i}] must be a finite number, got ${describe(v)}`);
+      throw new TypeError(`${name}[${i}] must be a finite number, got ${describeValue(v)}`);
     }
   }
 }
@@ -89,7 +89,9 @@ export function assertInteger(value: number, name: string, bounds: IntegerBounds
   const min = bounds.min ?? Number.MIN_SAFE_INTEGER;
   const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${describe(value)}`);
+    throw new RangeError(
+      `${name} must be an integer in [${min}, ${max}], got ${describeValue(value)}`,
+    );
   }
 }
 
@@ -135,7 +137,7 @@ export function assertNumberIn(value: number, name: string, bounds: NumberBounds
     const lo = bounds.openMin || min === -Infinity ? "(" : "[";
     const hi = bounds.openMax || max === Infinity ? ")" : "]";
     throw new RangeError(
-      `${name} must be a finite number in ${lo}${min}, ${max}${hi}, got ${describe(value)}`,
+      `${name} must be a finite number in ${lo}${min}, ${max}${hi}, got ${describeValue(value)}`,
     );
   }
 }
@@ -156,11 +158,24 @@ export function assertNumberIn(value: number, name: string, bounds: NumberBounds
  */
 export function assertSeed(seed: number): void {
   if (!Number.isSafeInteger(seed)) {
-    throw new RangeError(`seed must be a safe integer, got ${describe(seed)}`);
+    throw new RangeError(`seed must be a safe integer, got ${describeValue(seed)}`);
   }
 }
 
-function describe(value: unknown): string {
+/**
+ * A short description of a value for error messages: numbers as written, strings quoted, else the
+ * kind ("null", "an array", "object", …).
+ *
+ * @param value Any value.
+ * @returns Its description.
+ *
+ * @example
+ * ```ts
+ * import { describeValue } from "./validate.ts";
+ * if (describeValue("x") !== '"x"' || describeValue([1]) !== "an array") throw new Error();
+ * ```
+ */
+export function describeValue(value: unknown): string {
   if (typeof value === "number") return String(value);
   if (typeof value === "string") return JSON.stringify(value);
   if (value === null) return "null";
