@@ -224,15 +224,7 @@ function answerModel(
   memory: Memory,
   options: AnswerSimulationOptions,
 ): SimulatedTaskProvider<AnswerSimulationOptions> {
-  const p = checkedRates("answers", {
-    correctFirst: options.correctFirst ?? 0.7,
-    breakIfRight: options.breakIfRight ?? 0.4,
-    fixIfWrong: options.fixIfWrong ?? 0.3,
-    wanderIfWrong: options.wanderIfWrong ?? 0.3,
-    falseAlarm: options.falseAlarm ?? 0.35,
-    miss: options.miss ?? 0.6,
-    positionBias: options.positionBias ?? 0.1,
-  });
+  const p = checkedRates("answers", withDefaults(ANSWER_RATES, options));
   const model = checkedModel("answers", options.model);
 
   const write = (
@@ -315,14 +307,12 @@ function answerModel(
     return otherRole(role);
   };
 
-  return {
-    name: "sim",
+  return taskProvider(
     model,
-    chat: simulatedChat(model, answer),
-    truthOf: (text: string) => truthIn(memory, text),
-    qualityOf: (text: string) => truthIn(memory, text)?.quality,
-    withOptions: (other: AnswerSimulationOptions) => answerModel(byId, memory, other),
-  };
+    memory,
+    answer,
+    (other: AnswerSimulationOptions) => answerModel(byId, memory, other),
+  );
 }
 
 const FIRST_REASONS: Record<AnswerItem["answerType"], readonly string[]> = {
@@ -499,17 +489,7 @@ function openModel(
   memory: Memory,
   options: OpenSimulationOptions,
 ): SimulatedTaskProvider<OpenSimulationOptions> {
-  const p = checkedRates("open answers", {
-    qLow: options.qLow ?? 0.3,
-    qHigh: options.qHigh ?? 0.8,
-    improve: options.improve ?? 0.6,
-    improveBy: options.improveBy ?? 0.1,
-    degradeBy: options.degradeBy ?? 0.1,
-    passAt: options.passAt ?? 0.6,
-    referenceQuality: options.referenceQuality ?? 0.6,
-    positionBias: options.positionBias ?? 0.1,
-    unparseableRate: options.unparseableRate ?? 0,
-  });
+  const p = checkedRates("open answers", withDefaults(OPEN_RATES, options));
   if (p.qLow > p.qHigh) {
     throw new RangeError(
       `Cannot simulate open answers with qLow as a value <= qHigh (${p.qHigh}): current value is ${p.qLow}`,
@@ -578,14 +558,12 @@ function openModel(
     return otherRole(role);
   };
 
-  return {
-    name: "sim",
+  return taskProvider(
     model,
-    chat: simulatedChat(model, answer),
-    truthOf: (text: string) => truthIn(memory, text),
-    qualityOf: (text: string) => truthIn(memory, text)?.quality,
-    withOptions: (other: OpenSimulationOptions) => openModel(byId, memory, other),
-  };
+    memory,
+    answer,
+    (other: OpenSimulationOptions) => openModel(byId, memory, other),
+  );
 }
 
 const OPENERS: readonly string[] = [
@@ -665,6 +643,57 @@ function itemMap<T extends { id: string }>(items: readonly T[]): Map<string, T> 
     throw new TypeError(`Cannot simulate a task provider over ${typeof items}: expected an array`);
   }
   return new Map(items.map((item) => [item.id, item]));
+}
+
+/** A simulated task model: its chat, the truth of what it wrote, and its variants. */
+function taskProvider<O>(
+  model: string,
+  memory: Memory,
+  answer: (messages: Message[], o: ChatOptions) => string,
+  withOptions: (other: O) => SimulatedTaskProvider<O>,
+): SimulatedTaskProvider<O> {
+  return {
+    name: "sim",
+    model,
+    chat: simulatedChat(model, answer),
+    truthOf: (text: string) => truthIn(memory, text),
+    qualityOf: (text: string) => truthIn(memory, text)?.quality,
+    withOptions,
+  };
+}
+
+/** The answer simulator's default rates (the planning assumption in the module doc). */
+const ANSWER_RATES = {
+  correctFirst: 0.7,
+  breakIfRight: 0.4,
+  fixIfWrong: 0.3,
+  wanderIfWrong: 0.3,
+  falseAlarm: 0.35,
+  miss: 0.6,
+  positionBias: 0.1,
+};
+
+/** The open-task simulator's default rates and qualities. */
+const OPEN_RATES = {
+  qLow: 0.3,
+  qHigh: 0.8,
+  improve: 0.6,
+  improveBy: 0.1,
+  degradeBy: 0.1,
+  passAt: 0.6,
+  referenceQuality: 0.6,
+  positionBias: 0.1,
+  unparseableRate: 0,
+};
+
+/** The defaults, each replaced by the option of the same name when it is set. */
+function withDefaults<T extends Record<string, number>>(
+  defaults: T,
+  options: Partial<Record<keyof T, unknown>>,
+): T {
+  return Object.fromEntries(
+    Object.entries(defaults).map(([key, value]) => [key, options[key] ?? value]),
+  ) as T;
 }
 
 function checkedRates<T extends Record<string, number>>(what: string, rates: T): T {

@@ -13,7 +13,7 @@ import {
   renderConstitution,
   selectPrinciples,
 } from "../constitution/render_constitution.ts";
-import { CRITIC_SYSTEM_PROMPT, CRITIC_TEMPLATE, fillTemplate } from "./prompts.ts";
+import { CRITIC_SYSTEM_PROMPT, CRITIC_TEMPLATE, promptMessages } from "./prompts.ts";
 import { requireText, type RoleOptions } from "./role_options.ts";
 import { generateStructured, type StructuredResult } from "./structured.ts";
 
@@ -62,17 +62,11 @@ export function criticMessages(input: CriticInput): Message[] {
   if (!input.constitution || !Array.isArray(input.constitution.principles)) {
     throw new TypeError("criticReview: constitution must be a Constitution");
   }
-  return [
-    { role: "system", content: CRITIC_SYSTEM_PROMPT },
-    {
-      role: "user",
-      content: fillTemplate(CRITIC_TEMPLATE, {
-        constitution: renderConstitution(input.constitution, input.selection),
-        prompt,
-        answer,
-      }),
-    },
-  ];
+  return promptMessages(CRITIC_SYSTEM_PROMPT, CRITIC_TEMPLATE, {
+    constitution: renderConstitution(input.constitution, input.selection),
+    prompt,
+    answer,
+  });
 }
 
 /**

@@ -47,7 +47,7 @@ export interface EvalRoleCall {
  * @example A parse failure is counted and emitted under the role
  * ```ts
  * import type { Event } from "../schemas/events.ts";
- * import { roleSeed } from "../util/derive_seed.ts";
+ * import { deriveSeed } from "../util/derive_seed.ts";
  * import { evalRoleOptions } from "./eval_role_options.ts";
  * const events: Event[] = [];
  * const call = evalRoleOptions({ id: "q", prompt: "pi?" }, {

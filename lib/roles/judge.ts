@@ -13,7 +13,12 @@ import {
   type PrincipleSelection,
   renderConstitution,
 } from "../constitution/render_constitution.ts";
-import { fillTemplate, JUDGE_SYSTEM_PROMPT, JUDGE_TEMPLATE, PAIRWISE_TEMPLATE } from "./prompts.ts";
+import {
+  JUDGE_SYSTEM_PROMPT,
+  JUDGE_TEMPLATE,
+  PAIRWISE_TEMPLATE,
+  promptMessages,
+} from "./prompts.ts";
 import { requireText, type RoleOptions } from "./role_options.ts";
 import { generateStructured, type StructuredResult } from "./structured.ts";
 import type { Schema } from "../schemas/schema.ts";
@@ -96,17 +101,11 @@ export function judgeMessages(input: JudgeInput): Message[] {
     field: "answer",
     allowEmpty: true,
   });
-  return [
-    { role: "system", content: JUDGE_SYSTEM_PROMPT },
-    {
-      role: "user",
-      content: fillTemplate(JUDGE_TEMPLATE, {
-        constitution: renderConstitution(input.constitution, input.selection),
-        prompt,
-        answer,
-      }),
-    },
-  ];
+  return promptMessages(JUDGE_SYSTEM_PROMPT, JUDGE_TEMPLATE, {
+    constitution: renderConstitution(input.constitution, input.selection),
+    prompt,
+    answer,
+  });
 }
 
 /**
@@ -129,18 +128,12 @@ export function pairwiseMessages(input: PairwiseInput): Message[] {
   const prompt = requireText(input?.prompt, { where, field: "prompt" });
   const a = requireText(input.a, { where, field: "a", allowEmpty: true });
   const b = requireText(input.b, { where, field: "b", allowEmpty: true });
-  return [
-    { role: "system", content: JUDGE_SYSTEM_PROMPT },
-    {
-      role: "user",
-      content: fillTemplate(PAIRWISE_TEMPLATE, {
-        constitution: renderConstitution(input.constitution, input.selection),
-        prompt,
-        a,
-        b,
-      }),
-    },
-  ];
+  return promptMessages(JUDGE_SYSTEM_PROMPT, PAIRWISE_TEMPLATE, {
+    constitution: renderConstitution(input.constitution, input.selection),
+    prompt,
+    a,
+    b,
+  });
 }
 
 /**

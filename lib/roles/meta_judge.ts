@@ -17,7 +17,7 @@ import {
 } from "../constitution/constitution.ts";
 import { constitutionHash } from "../constitution/constitution_hash.ts";
 import { formatConstitution, renderConstitution } from "../constitution/render_constitution.ts";
-import { fillTemplate, META_JUDGE_SYSTEM_PROMPT, META_JUDGE_TEMPLATE } from "./prompts.ts";
+import { META_JUDGE_SYSTEM_PROMPT, META_JUDGE_TEMPLATE, promptMessages } from "./prompts.ts";
 import { requireText, type RoleOptions } from "./role_options.ts";
 import { generateStructured, type StructuredResult } from "./structured.ts";
 import { unifiedDiff } from "./unified_diff.ts";
@@ -283,19 +283,13 @@ export function metaJudgeMessages(input: MetaJudgeInput): Message[] {
   const verdict = input.verdict
     ? `${input.verdict.verdict} (score ${input.verdict.score}): ${input.verdict.reasons.join("; ")}`
     : "(none)";
-  return [
-    { role: "system", content: META_JUDGE_SYSTEM_PROMPT },
-    {
-      role: "user",
-      content: fillTemplate(META_JUDGE_TEMPLATE, {
-        constitution: renderConstitution(input.constitution),
-        prompt,
-        answer,
-        critiques,
-        verdict,
-      }),
-    },
-  ];
+  return promptMessages(META_JUDGE_SYSTEM_PROMPT, META_JUDGE_TEMPLATE, {
+    constitution: renderConstitution(input.constitution),
+    prompt,
+    answer,
+    critiques,
+    verdict,
+  });
 }
 
 /**

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Message } from "../schemas/chat.ts";
 
 /** System prompt of the Student (answers and revisions). */
 export const STUDENT_SYSTEM_PROMPT: string =
@@ -208,4 +209,31 @@ export function fillTemplate(template: string, values: Record<string, string>): 
     }
     return value;
   });
+}
+
+/**
+ * A role's two messages: its system prompt, and the user message filled from its template.
+ *
+ * @param system The system prompt.
+ * @param template The user template.
+ * @param values The template's placeholder values.
+ * @returns `[system, user]`.
+ * @throws {RangeError} for a placeholder without a value.
+ *
+ * @example
+ * ```ts
+ * import { promptMessages } from "./prompts.ts";
+ * const [system, user] = promptMessages("Be brief.", "Task: {{prompt}}", { prompt: "2+2?" });
+ * if (system.role !== "system" || user.content !== "Task: 2+2?") throw new Error();
+ * ```
+ */
+export function promptMessages(
+  system: string,
+  template: string,
+  values: Record<string, string>,
+): Message[] {
+  return [
+    { role: "system", content: system },
+    { role: "user", content: fillTemplate(template, values) },
+  ];
 }

@@ -10,6 +10,7 @@ import {
   ADVICE_SECTION_TEMPLATE,
   fillTemplate,
   MEMORY_SECTION_TEMPLATE,
+  promptMessages,
   STUDENT_ANSWER_TEMPLATE,
   STUDENT_REVISE_TEMPLATE,
   STUDENT_SYSTEM_PROMPT,
@@ -55,16 +56,10 @@ function memorySection(memory: string | undefined): string {
  */
 export function studentAnswerMessages(input: StudentAnswerInput): Message[] {
   const prompt = requireText(input?.prompt, { where: "studentAnswer", field: "prompt" });
-  return [
-    { role: "system", content: STUDENT_SYSTEM_PROMPT },
-    {
-      role: "user",
-      content: fillTemplate(STUDENT_ANSWER_TEMPLATE, {
-        memory: memorySection(input.memory),
-        prompt,
-      }),
-    },
-  ];
+  return promptMessages(STUDENT_SYSTEM_PROMPT, STUDENT_ANSWER_TEMPLATE, {
+    memory: memorySection(input.memory),
+    prompt,
+  });
 }
 
 /**
@@ -89,19 +84,13 @@ export function studentReviseMessages(input: StudentReviseInput): Message[] {
   const advice = input.advice && input.advice.trim() !== ""
     ? fillTemplate(ADVICE_SECTION_TEMPLATE, { advice: input.advice.trim() })
     : "";
-  return [
-    { role: "system", content: STUDENT_SYSTEM_PROMPT },
-    {
-      role: "user",
-      content: fillTemplate(STUDENT_REVISE_TEMPLATE, {
-        memory: memorySection(input.memory),
-        prompt,
-        answer,
-        feedback: feedback.trim() === "" ? "(none)" : feedback,
-        advice,
-      }),
-    },
-  ];
+  return promptMessages(STUDENT_SYSTEM_PROMPT, STUDENT_REVISE_TEMPLATE, {
+    memory: memorySection(input.memory),
+    prompt,
+    answer,
+    feedback: feedback.trim() === "" ? "(none)" : feedback,
+    advice,
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Message } from "../schemas/chat.ts";
 import type { Trace } from "../schemas/trace.ts";
 import type { Provider } from "../providers/types.ts";
-import { fillTemplate, SYNTHESIZER_SYSTEM_PROMPT, SYNTHESIZER_TEMPLATE } from "./prompts.ts";
+import { promptMessages, SYNTHESIZER_SYSTEM_PROMPT, SYNTHESIZER_TEMPLATE } from "./prompts.ts";
 import type { RoleOptions } from "./role_options.ts";
 import { generateStructured, type StructuredResult } from "./structured.ts";
 import type { Schema } from "../schemas/schema.ts";
@@ -152,19 +152,13 @@ export function synthesizerMessages(
   if (typeof input?.memory !== "string" || !Array.isArray(input.observations)) {
     throw new TypeError("synthesizeMemory: input needs memory (string) and observations (array)");
   }
-  return [
-    { role: "system", content: SYNTHESIZER_SYSTEM_PROMPT },
-    {
-      role: "user",
-      content: fillTemplate(SYNTHESIZER_TEMPLATE, {
-        memory: input.memory.trim() === "" ? "(none)" : input.memory.trim(),
-        observations: input.observations.length === 0
-          ? "(none)"
-          : input.observations.map((o) => `- ${o.replace(/\s*\n\s*/g, " ")}`).join("\n"),
-        maxLessons: String(options.maxLessons ?? 10),
-      }),
-    },
-  ];
+  return promptMessages(SYNTHESIZER_SYSTEM_PROMPT, SYNTHESIZER_TEMPLATE, {
+    memory: input.memory.trim() === "" ? "(none)" : input.memory.trim(),
+    observations: input.observations.length === 0
+      ? "(none)"
+      : input.observations.map((o) => `- ${o.replace(/\s*\n\s*/g, " ")}`).join("\n"),
+    maxLessons: String(options.maxLessons ?? 10),
+  });
 }
 
 /**

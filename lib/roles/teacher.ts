@@ -5,7 +5,7 @@
  */
 import type { Message } from "../schemas/chat.ts";
 import type { Provider } from "../providers/types.ts";
-import { fillTemplate, TEACHER_SYSTEM_PROMPT, TEACHER_TEMPLATE } from "./prompts.ts";
+import { promptMessages, TEACHER_SYSTEM_PROMPT, TEACHER_TEMPLATE } from "./prompts.ts";
 import { requireText, type RoleOptions, type TextResult } from "./role_options.ts";
 
 /** What the Teacher sees. */
@@ -36,17 +36,11 @@ export function teacherMessages(input: TeacherInput): Message[] {
   const prompt = requireText(input?.prompt, { where, field: "prompt" });
   const answer = requireText(input.answer, { where, field: "answer", allowEmpty: true });
   const feedback = requireText(input.feedback, { where, field: "feedback", allowEmpty: true });
-  return [
-    { role: "system", content: TEACHER_SYSTEM_PROMPT },
-    {
-      role: "user",
-      content: fillTemplate(TEACHER_TEMPLATE, {
-        prompt,
-        answer,
-        feedback: feedback.trim() === "" ? "(none)" : feedback,
-      }),
-    },
-  ];
+  return promptMessages(TEACHER_SYSTEM_PROMPT, TEACHER_TEMPLATE, {
+    prompt,
+    answer,
+    feedback: feedback.trim() === "" ? "(none)" : feedback,
+  });
 }
 
 /**
