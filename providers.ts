@@ -29,6 +29,7 @@ export {
   type CallSignal,
   checkLlamaCpp,
   type CheckLlamaCppOptions,
+  checkMessages,
   countWhitespaceTokens,
   createAnthropicProvider,
   createCallSignal,

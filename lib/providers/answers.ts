@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { ChatResponse, Message } from "../schemas/chat.ts";
 import { readJsonl } from "../util/jsonl.ts";
-import { type ChatOptions, type Provider, ProviderError } from "./types.ts";
+import { type ChatOptions, checkMessages, type Provider, ProviderError } from "./types.ts";
 import type { Schema } from "../schemas/schema.ts";
 
 /** One row of an answers file. */
@@ -75,10 +75,10 @@ export async function createAnswersProvider(path: string): Promise<AnswersProvid
     model: path,
     ids: [...answers.keys()],
     chat(messages: Message[], options: ChatOptions = {}): Promise<ChatResponse> {
-      if (!Array.isArray(messages) || messages.length === 0) {
-        return Promise.reject(
-          new ProviderError(name, "bad_request", "messages must be a non-empty array"),
-        );
+      try {
+        checkMessages(name, messages);
+      } catch (error) {
+        return Promise.reject(error);
       }
       if (options.signal?.aborted) {
         return Promise.reject(new ProviderError(name, "aborted", "the call was aborted"));

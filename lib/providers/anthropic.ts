@@ -8,7 +8,13 @@ import type { ChatResponse, Message } from "../schemas/chat.ts";
 import { createCallSignal, DEFAULT_TIMEOUT_MS } from "./call_signal.ts";
 import { errorForException, errorForStatus, errorMessageFromBody } from "./http_errors.ts";
 import { readSse } from "./sse.ts";
-import { type ChatOptions, type Provider, ProviderError, type ProviderErrorKind } from "./types.ts";
+import {
+  type ChatOptions,
+  checkMessages,
+  type Provider,
+  ProviderError,
+  type ProviderErrorKind,
+} from "./types.ts";
 
 /** Default Anthropic API base URL (without `/v1`). */
 export const DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
@@ -75,9 +81,7 @@ export function createAnthropicProvider(
     name,
     model,
     async chat(messages: Message[], chatOptions: ChatOptions = {}): Promise<ChatResponse> {
-      if (!Array.isArray(messages) || messages.length === 0) {
-        throw new ProviderError(name, "bad_request", "messages must be a non-empty array");
-      }
+      checkMessages(name, messages);
       const call = createCallSignal(
         chatOptions.signal,
         chatOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS,

@@ -17,7 +17,13 @@
  *
  * @module
  */
-export { type ChatOptions, type Provider, ProviderError, type ProviderErrorKind } from "./types.ts";
+export {
+  type ChatOptions,
+  checkMessages,
+  type Provider,
+  ProviderError,
+  type ProviderErrorKind,
+} from "./types.ts";
 export { type Env, readEnv } from "./env.ts";
 export { type CallSignal, createCallSignal, DEFAULT_TIMEOUT_MS } from "./call_signal.ts";
 export {

@@ -9,7 +9,7 @@ import type { ChatResponse, Message } from "../schemas/chat.ts";
 import { createCallSignal, DEFAULT_TIMEOUT_MS } from "./call_signal.ts";
 import { type Env, readEnv } from "./env.ts";
 import { errorForException, errorForStatus, errorMessageFromBody } from "./http_errors.ts";
-import { type ChatOptions, type Provider, ProviderError } from "./types.ts";
+import { type ChatOptions, checkMessages, type Provider, ProviderError } from "./types.ts";
 
 /** Default Ollama address when neither the `host` option nor `OLLAMA_HOST` is set. */
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
@@ -136,12 +136,6 @@ export function createOllamaProvider(model: string, options: OllamaProviderOptio
       }
     },
   };
-}
-
-function checkMessages(provider: string, messages: Message[]): void {
-  if (!Array.isArray(messages) || messages.length === 0) {
-    throw new ProviderError(provider, "bad_request", "messages must be a non-empty array");
-  }
 }
 
 function toResponse(res: Record<string, unknown>, text: string, model: string): ChatResponse {

@@ -8,7 +8,7 @@ import OpenAI from "openai";
 import type { ChatResponse, Message, Usage } from "../schemas/chat.ts";
 import { createCallSignal, DEFAULT_TIMEOUT_MS } from "./call_signal.ts";
 import { errorForException, errorForStatus } from "./http_errors.ts";
-import { type ChatOptions, type Provider, ProviderError } from "./types.ts";
+import { type ChatOptions, checkMessages, type Provider, ProviderError } from "./types.ts";
 
 /** Options for {@linkcode createOpenAIProvider}. */
 export interface OpenAIProviderOptions {
@@ -117,9 +117,7 @@ export function createOpenAIProvider(model: string, options: OpenAIProviderOptio
     name,
     model,
     async chat(messages: Message[], chatOptions: ChatOptions = {}): Promise<ChatResponse> {
-      if (!Array.isArray(messages) || messages.length === 0) {
-        throw new ProviderError(name, "bad_request", "messages must be a non-empty array");
-      }
+      checkMessages(name, messages);
       const timeoutMs = chatOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       const call = createCallSignal(chatOptions.signal, timeoutMs);
       const aborted = call.error(name);

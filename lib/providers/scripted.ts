@@ -6,7 +6,7 @@
  * @module
  */
 import type { ChatResponse, Message } from "../schemas/chat.ts";
-import { type ChatOptions, type Provider, ProviderError } from "./types.ts";
+import { type ChatOptions, checkMessages, type Provider, ProviderError } from "./types.ts";
 
 /** A scripted answer rule: return the answer text, or `undefined` to fall through to the next rule. */
 export type ScriptRule = (
@@ -216,9 +216,7 @@ export function createScriptedProvider(options: ScriptedProviderOptions = {}): S
     model,
     calls,
     async chat(messages: Message[], chatOptions: ChatOptions = {}): Promise<ChatResponse> {
-      if (!Array.isArray(messages) || messages.length === 0) {
-        throw new ProviderError(name, "bad_request", "messages must be a non-empty array");
-      }
+      checkMessages(name, messages);
       checkAbort(chatOptions.signal);
       let text = options.respond ? await options.respond(messages, chatOptions) : undefined;
       text ??= take(byItem, itemCursor, chatOptions.itemId);

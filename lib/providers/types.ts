@@ -88,3 +88,24 @@ export class ProviderError extends Error {
     return ["rate_limited", "server", "connection", "timeout", "bad_response"].includes(this.kind);
   }
 }
+
+/**
+ * Refuses an empty or non-array conversation before any request is made.
+ *
+ * @param provider The provider's name (for the error).
+ * @param messages The conversation.
+ * @throws {ProviderError} of kind `bad_request` when it is not a non-empty array.
+ *
+ * @example
+ * ```ts
+ * import { checkMessages, ProviderError } from "./types.ts";
+ * let kind = "";
+ * try { checkMessages("x", []); } catch (e) { kind = (e as ProviderError).kind; }
+ * if (kind !== "bad_request") throw new Error();
+ * ```
+ */
+export function checkMessages(provider: string, messages: readonly unknown[]): void {
+  if (!Array.isArray(messages) || messages.length === 0) {
+    throw new ProviderError(provider, "bad_request", "messages must be a non-empty array");
+  }
+}
