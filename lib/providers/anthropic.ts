@@ -5,16 +5,10 @@
  * @module
  */
 import type { ChatResponse, Message } from "../schemas/chat.ts";
-import { createCallSignal, DEFAULT_TIMEOUT_MS } from "./call_signal.ts";
+import { startCall } from "./call_signal.ts";
 import { errorForException, errorForStatus, errorMessageFromBody } from "./http_errors.ts";
 import { readSse } from "./sse.ts";
-import {
-  type ChatOptions,
-  checkMessages,
-  type Provider,
-  ProviderError,
-  type ProviderErrorKind,
-} from "./types.ts";
+import { type ChatOptions, type Provider, ProviderError, type ProviderErrorKind } from "./types.ts";
 
 /** Default Anthropic API base URL (without `/v1`). */
 export const DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
@@ -81,13 +75,7 @@ export function createAnthropicProvider(
     name,
     model,
     async chat(messages: Message[], chatOptions: ChatOptions = {}): Promise<ChatResponse> {
-      checkMessages(name, messages);
-      const call = createCallSignal(
-        chatOptions.signal,
-        chatOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      );
-      const aborted = call.error(name);
-      if (aborted) throw aborted;
+      const call = startCall(name, messages, chatOptions);
       const stream = chatOptions.onToken !== undefined;
       const body = {
         model,

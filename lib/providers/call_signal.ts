@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ProviderError } from "./types.ts";
+import { type ChatOptions, checkMessages, ProviderError } from "./types.ts";
 
 /** Default per-attempt timeout in milliseconds (see `ChatOptions.timeoutMs`). */
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -71,4 +71,34 @@ export function createCallSignal(
       return undefined;
     },
   };
+}
+
+/**
+ * Starts one chat call of an HTTP provider: refuses an empty conversation, combines the caller's
+ * signal with the timeout, and throws at once if the caller has already aborted.
+ *
+ * @param provider The provider's name (for errors).
+ * @param messages The conversation.
+ * @param options The call's options (signal, timeout).
+ * @returns The attempt's combined signal.
+ * @throws {ProviderError} `bad_request` for an empty conversation, `aborted` when already aborted.
+ *
+ * @example
+ * ```ts
+ * import { startCall } from "./call_signal.ts";
+ * const call = startCall("x", [{ role: "user", content: "hi" }], { timeoutMs: 1000 });
+ * if (call.signal.aborted) throw new Error();
+
+ * ```
+ */
+export function startCall(
+  provider: string,
+  messages: readonly unknown[],
+  options: Pick<ChatOptions, "signal" | "timeoutMs">,
+): CallSignal {
+  checkMessages(provider, messages);
+  const call = createCallSignal(options.signal, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const aborted = call.error(provider);
+  if (aborted) throw aborted;
+  return call;
 }

@@ -6,10 +6,10 @@
  */
 import { Ollama } from "ollama";
 import type { ChatResponse, Message } from "../schemas/chat.ts";
-import { createCallSignal, DEFAULT_TIMEOUT_MS } from "./call_signal.ts";
+import { startCall } from "./call_signal.ts";
 import { type Env, readEnv } from "./env.ts";
 import { errorForException, errorForStatus, errorMessageFromBody } from "./http_errors.ts";
-import { type ChatOptions, checkMessages, type Provider, ProviderError } from "./types.ts";
+import { type ChatOptions, type Provider, ProviderError } from "./types.ts";
 
 /** Default Ollama address when neither the `host` option nor `OLLAMA_HOST` is set. */
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
@@ -87,13 +87,7 @@ export function createOllamaProvider(model: string, options: OllamaProviderOptio
     name,
     model,
     async chat(messages: Message[], chatOptions: ChatOptions = {}): Promise<ChatResponse> {
-      checkMessages(name, messages);
-      const call = createCallSignal(
-        chatOptions.signal,
-        chatOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      );
-      const aborted = call.error(name);
-      if (aborted) throw aborted;
+      const call = startCall(name, messages, chatOptions);
       let failure: ProviderError | undefined;
       const client = new Ollama({
         host,

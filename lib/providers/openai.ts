@@ -6,9 +6,9 @@
  */
 import OpenAI from "openai";
 import type { ChatResponse, Message, Usage } from "../schemas/chat.ts";
-import { createCallSignal, DEFAULT_TIMEOUT_MS } from "./call_signal.ts";
+import { DEFAULT_TIMEOUT_MS, startCall } from "./call_signal.ts";
 import { errorForException, errorForStatus } from "./http_errors.ts";
-import { type ChatOptions, checkMessages, type Provider, ProviderError } from "./types.ts";
+import { type ChatOptions, type Provider, ProviderError } from "./types.ts";
 
 /** Options for {@linkcode createOpenAIProvider}. */
 export interface OpenAIProviderOptions {
@@ -117,11 +117,8 @@ export function createOpenAIProvider(model: string, options: OpenAIProviderOptio
     name,
     model,
     async chat(messages: Message[], chatOptions: ChatOptions = {}): Promise<ChatResponse> {
-      checkMessages(name, messages);
       const timeoutMs = chatOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      const call = createCallSignal(chatOptions.signal, timeoutMs);
-      const aborted = call.error(name);
-      if (aborted) throw aborted;
+      const call = startCall(name, messages, chatOptions);
       const schema = chatOptions.jsonSchema;
       const body = {
         model,
