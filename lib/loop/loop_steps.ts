@@ -154,11 +154,13 @@ export async function advise(
  * import { openLoopSession } from "./loop_session.ts";
  * import { createScriptedProvider } from "../providers/scripted.ts";
  * import { parseConstitution } from "../constitution/parse_constitution.ts";
+ * const kinds: string[] = [];
  * const s = openLoopSession({ id: "q", prompt: "2+2?" }, {
  *   provider: createScriptedProvider({ byRole: { student: "4" } }),
  *   constitution: parseConstitution("## A\n\nB.\n"),
+ *   onEvent: (e) => kinds.push(e.type),
  * });
- * if ((await revise(s, 1, "5", "wrong")) !== "4") throw new Error();
+ * if ((await revise(s, 1, "5", "wrong")) !== "4" || kinds.at(-1) !== "revision") throw new Error();
  * ```
  */
 export async function revise(

@@ -136,18 +136,14 @@ export function bootstrapUnits(
   const se = resamples > 1 ? Math.sqrt(ss / (resamples - 1)) : 0;
 
   const alpha = (1 - confidence) / 2;
+  /** The interval between two quantiles of the bootstrap distribution. */
+  const interval = (method: BootstrapCi["method"], lo: number, hi: number): BootstrapCi => {
+    const low = quantileSorted(dist, lo);
+    const high = quantileSorted(dist, hi);
+    return { method, ...base, mean, low, high, se, excludesZero: low > 0 || high < 0 };
+  };
   const percentile = (note?: string): BootstrapCi => {
-    const low = quantileSorted(dist, alpha);
-    const high = quantileSorted(dist, 1 - alpha);
-    const out: BootstrapCi = {
-      method: "percentile",
-      ...base,
-      mean,
-      low,
-      high,
-      se,
-      excludesZero: low > 0 || high < 0,
-    };
+    const out = interval("percentile", alpha, 1 - alpha);
     if (note) out.note = note;
     return out;
   };
@@ -189,17 +185,5 @@ export function bootstrapUnits(
         "the percentile interval is reported instead",
     );
   }
-  const low = quantileSorted(dist, a1);
-  const high = quantileSorted(dist, a2);
-  return {
-    method: "bca",
-    ...base,
-    mean,
-    low,
-    high,
-    se,
-    excludesZero: low > 0 || high < 0,
-    z0,
-    acceleration,
-  };
+  return { ...interval("bca", a1, a2), z0, acceleration };
 }
