@@ -307,12 +307,7 @@ function answerModel(
     return otherRole(role);
   };
 
-  return taskProvider(
-    model,
-    memory,
-    answer,
-    (other: AnswerSimulationOptions) => answerModel(byId, memory, other),
-  );
+  return taskProvider(model, memory, answer, answerModel.bind(null, byId, memory));
 }
 
 const FIRST_REASONS: Record<AnswerItem["answerType"], readonly string[]> = {
@@ -558,12 +553,7 @@ function openModel(
     return otherRole(role);
   };
 
-  return taskProvider(
-    model,
-    memory,
-    answer,
-    (other: OpenSimulationOptions) => openModel(byId, memory, other),
-  );
+  return taskProvider(model, memory, answer, openModel.bind(null, byId, memory));
 }
 
 const OPENERS: readonly string[] = [

@@ -5,14 +5,14 @@
  *
  * @module
  */
+import { requireModelAndConstitution } from "../roles/role_options.ts";
 import type { Item } from "../schemas/item.ts";
 import type { Critique } from "../schemas/trace.ts";
 import type { Provider } from "../providers/types.ts";
-import { withCallRecording } from "../providers/record.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import { judgeVerdict } from "../roles/judge.ts";
 import { formatCritiques } from "../roles/critic.ts";
-import { evalRoleOptions } from "../roles/eval_role_options.ts";
+import { evalCall } from "../roles/eval_role_options.ts";
 import type { Critic, EvalContext, Feedback } from "../schemas/eval_contracts.ts";
 
 /** Options for {@linkcode judgeCritic}. */
@@ -58,23 +58,13 @@ export function judgeCritic(
   constitution: Constitution,
   options: JudgeCriticOptions = {},
 ): Critic {
-  if (!provider || typeof provider.chat !== "function") {
-    throw new TypeError(`judgeCritic: provider must implement chat(), got ${provider}`);
-  }
-  if (!constitution || !Array.isArray(constitution.principles)) {
-    throw new TypeError("judgeCritic: constitution must be a Constitution");
-  }
+  requireModelAndConstitution("judgeCritic", provider, constitution);
   const ids = constitution.principles.map((p) => p.id);
   return {
     name: "judge",
     async critique(item: Item, answer: string, context: EvalContext): Promise<Feedback> {
-      const recorded = context.onCall ? withCallRecording(provider, context.onCall) : provider;
-      const call = evalRoleOptions(item, context, {
-        role: "critic",
-        temperature: options.temperature,
-        stream: options.stream,
-      });
-      const result = await judgeVerdict(recorded, {
+      const call = evalCall(provider, item, context, { ...options, role: "critic" });
+      const result = await judgeVerdict(call.model, {
         prompt: item.prompt,
         answer,
         constitution,

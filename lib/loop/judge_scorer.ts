@@ -3,14 +3,14 @@
  *
  * @module
  */
+import { requireModelAndConstitution } from "../roles/role_options.ts";
 import type { Item } from "../schemas/item.ts";
 import type { Score, Verdict } from "../schemas/trace.ts";
 import type { Provider } from "../providers/types.ts";
-import { withCallRecording } from "../providers/record.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import type { PrincipleSelection } from "../constitution/render_constitution.ts";
 import { judgeVerdict } from "../roles/judge.ts";
-import { evalRoleOptions } from "../roles/eval_role_options.ts";
+import { evalCall } from "../roles/eval_role_options.ts";
 import type { EvalContext, Scorer } from "./types.ts";
 
 /** Options for {@linkcode judgeScorer}. */
@@ -83,25 +83,15 @@ export function judgeScorer(
   constitution: Constitution,
   options: JudgeScorerOptions = {},
 ): Scorer {
-  if (!provider || typeof provider.chat !== "function") {
-    throw new TypeError(`judgeScorer: provider must implement chat(), got ${provider}`);
-  }
-  if (!constitution || !Array.isArray(constitution.principles)) {
-    throw new TypeError("judgeScorer: constitution must be a Constitution");
-  }
+  requireModelAndConstitution("judgeScorer", provider, constitution);
   return {
     name: "judge",
     async score(item: Item, answer: string, context: EvalContext): Promise<Score> {
-      const recorded = context.onCall ? withCallRecording(provider, context.onCall) : provider;
+      const call = evalCall(provider, item, context, { ...options, role: "judge" });
       const result = await judgeVerdict(
-        recorded,
+        call.model,
         { prompt: item.prompt, answer, constitution, selection: options.selection },
-        evalRoleOptions(item, context, {
-          role: "judge",
-          temperature: options.temperature,
-          maxTokens: options.maxTokens,
-          stream: options.stream,
-        }).options,
+        call.options,
       );
       if (!result.ok) return { ...UNPARSEABLE_JUDGE_SCORE };
       options.onVerdict?.(result.value, context);

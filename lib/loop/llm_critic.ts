@@ -3,14 +3,14 @@
  *
  * @module
  */
+import { requireModelAndConstitution } from "../roles/role_options.ts";
 import type { Item } from "../schemas/item.ts";
 import { emit } from "../schemas/events.ts";
 import type { Provider } from "../providers/types.ts";
-import { withCallRecording } from "../providers/record.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import type { PrincipleSelection } from "../constitution/render_constitution.ts";
 import { criticReview, formatCritiques } from "../roles/critic.ts";
-import { evalRoleOptions } from "../roles/eval_role_options.ts";
+import { evalCall } from "../roles/eval_role_options.ts";
 import type { Critic, EvalContext, Feedback } from "./types.ts";
 
 /** Options for {@linkcode llmCritic}. */
@@ -56,25 +56,14 @@ export function llmCritic(
   constitution: Constitution,
   options: LlmCriticOptions = {},
 ): Critic {
-  if (!provider || typeof provider.chat !== "function") {
-    throw new TypeError(`llmCritic: provider must implement chat(), got ${provider}`);
-  }
-  if (!constitution || !Array.isArray(constitution.principles)) {
-    throw new TypeError("llmCritic: constitution must be a Constitution");
-  }
+  requireModelAndConstitution("llmCritic", provider, constitution);
   const maxRaw = options.maxRawFeedbackChars ?? 4000;
   return {
     name: "llm",
     async critique(item: Item, answer: string, context: EvalContext): Promise<Feedback> {
-      const recorded = context.onCall ? withCallRecording(provider, context.onCall) : provider;
-      const call = evalRoleOptions(item, context, {
-        role: "critic",
-        temperature: options.temperature,
-        maxTokens: options.maxTokens,
-        stream: options.stream,
-      });
+      const call = evalCall(provider, item, context, { ...options, role: "critic" });
       const result = await criticReview(
-        recorded,
+        call.model,
         { prompt: item.prompt, answer, constitution, selection: options.selection },
         call.options,
       );

@@ -28,6 +28,8 @@ export {
 } from "./ratchet.ts";
 export { deriveSeed, roleSeed } from "../util/derive_seed.ts";
 export {
+  type EvalCall,
+  evalCall,
   type EvalRoleCall,
   evalRoleOptions,
   type EvalRoleOptionsOptions,

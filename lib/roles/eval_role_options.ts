@@ -9,6 +9,8 @@ import { emit } from "../schemas/events.ts";
 import type { EvalContext } from "../schemas/eval_contracts.ts";
 import { roleSeed } from "../util/derive_seed.ts";
 import type { RoleOptions } from "./role_options.ts";
+import type { Provider } from "../providers/types.ts";
+import { withCallRecording } from "../providers/record.ts";
 
 /** Options for {@linkcode evalRoleOptions}. */
 export interface EvalRoleOptionsOptions {
@@ -102,4 +104,42 @@ export function evalRoleOptions(
     },
     parseFailures: () => parseFailures,
   };
+}
+
+/** An LLM call made on the loop's behalf: its model (recording calls) and role options. */
+export interface EvalCall extends EvalRoleCall {
+  /** The model, reporting each call to `context.onCall` when there is one. */
+  model: Provider;
+}
+
+/**
+ * {@linkcode evalRoleOptions} plus the model the call goes to, wrapped so that every call is
+ * reported to the context's `onCall` — what an LLM critic or judge needs for one call.
+ *
+ * @param provider The model.
+ * @param item The item.
+ * @param context The loop's evaluation context.
+ * @param options The role and its sampling parameters.
+ * @returns The recorded model, role options and parse-failure counter.
+ *
+ * @example
+ * ```ts
+ * import { evalCall } from "./eval_role_options.ts";
+ * import { createScriptedProvider } from "../providers/scripted.ts";
+ * const calls: unknown[] = [];
+ * const call = evalCall(createScriptedProvider({ byRole: { critic: "ok" } }), { id: "q", prompt: "?" }, {
+ *   round: 1, seed: 0, onCall: (c) => calls.push(c),
+ * }, { role: "critic" });
+ * await call.model.chat([{ role: "user", content: "hi" }], { role: "critic", seed: call.options.seed });
+ * if (calls.length !== 1) throw new Error();
+ * ```
+ */
+export function evalCall(
+  provider: Provider,
+  item: Item,
+  context: EvalContext,
+  options: EvalRoleOptionsOptions,
+): EvalCall {
+  const model = context.onCall ? withCallRecording(provider, context.onCall) : provider;
+  return { model, ...evalRoleOptions(item, context, options) };
 }

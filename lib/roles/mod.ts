@@ -24,6 +24,7 @@ export {
 } from "./structured.ts";
 export * from "./prompts.ts";
 export {
+  requireModelAndConstitution,
   requireText,
   type RequireTextOptions,
   type RoleOptions,

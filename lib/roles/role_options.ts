@@ -5,6 +5,8 @@
  */
 import type { ChatResponse } from "../schemas/chat.ts";
 import type { GenerateStructuredOptions } from "./structured.ts";
+import type { Provider } from "../providers/types.ts";
+import type { Constitution } from "../constitution/constitution.ts";
 
 /**
  * Per-call options of a role: the chat options (seed, temperature, maxTokens, signal, onToken,
@@ -55,4 +57,34 @@ export function requireText(value: unknown, options: RequireTextOptions): string
     );
   }
   return value;
+}
+
+/**
+ * Checks the two arguments every LLM critic and judge takes: a provider with `chat()` and a
+ * constitution.
+ *
+ * @param where The function being called (starts the message).
+ * @param provider The model.
+ * @param constitution The constitution.
+ * @throws {TypeError} naming `where` and the bad argument.
+ *
+ * @example
+ * ```ts
+ * import { requireModelAndConstitution } from "./role_options.ts";
+ * let message = "";
+ * try { requireModelAndConstitution("myCritic", {} as never, {} as never); } catch (e) { message = String(e); }
+ * if (!message.includes("myCritic: provider must implement chat()")) throw new Error(message);
+ * ```
+ */
+export function requireModelAndConstitution(
+  where: string,
+  provider: Provider,
+  constitution: Constitution,
+): void {
+  if (!provider || typeof provider.chat !== "function") {
+    throw new TypeError(`${where}: provider must implement chat(), got ${provider}`);
+  }
+  if (!constitution || !Array.isArray(constitution.principles)) {
+    throw new TypeError(`${where}: constitution must be a Constitution`);
+  }
 }
