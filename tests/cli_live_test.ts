@@ -3,12 +3,20 @@ import { startProtocolServer } from "./protocol_server.ts";
 import { CAI, cleanEnv, loopHandler, ROOT } from "./testdata/cli/cli_helpers.ts";
 import { shellJoin } from "../scripts/cai_run.ts";
 
-async function tmux(args: string[]): Promise<{ ok: boolean; out: string }> {
+/** This file's own tmux server (socket), so another tmux on the machine cannot interfere. */
+const SOCKET = `cai-live-test-${Deno.pid}`;
+
+async function tmux(args: string[]): Promise<{ ok: boolean; out: string; err: string }> {
   try {
-    const r = await new Deno.Command("tmux", { args, stdout: "piped", stderr: "piped" }).output();
-    return { ok: r.success, out: new TextDecoder().decode(r.stdout) };
-  } catch {
-    return { ok: false, out: "" };
+    const r = await new Deno.Command("tmux", {
+      args: ["-L", SOCKET, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    return { ok: r.success, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
+  } catch (error) {
+    return { ok: false, out: "", err: String(error) };
   }
 }
 
@@ -40,7 +48,7 @@ async function capture(
     String(size.height),
     command,
   ]);
-  assert.ok(started.ok, "tmux session started");
+  assert.ok(started.ok, `tmux session started: ${started.err}`);
   try {
     let screen = "";
     for (let i = 0; i < 400; i++) {
