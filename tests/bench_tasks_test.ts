@@ -15,6 +15,7 @@ import { createSimulatedAnswerProvider } from "../lib/bench/simulate_tasks.ts";
 import { parseConstitution } from "../lib/constitution/parse_constitution.ts";
 import { loadTaskDataset } from "../lib/datasets/load_task_dataset.ts";
 import { createProvider } from "../lib/providers/registry.ts";
+import { createScriptedProvider } from "../lib/providers/scripted.ts";
 import { JUDGE_SYSTEM_PROMPT, STUDENT_SYSTEM_PROMPT } from "../lib/roles/prompts.ts";
 import type { AnswerItem, OpenItem } from "../lib/schemas/task_item.ts";
 import { answerTask, openTask } from "../lib/tasks/task.ts";
@@ -494,5 +495,36 @@ Deno.test("DPO pairs from an answer task keep only revisions the gold answer sco
     );
   } finally {
     await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("completions made elsewhere (answers provider) are scored on an open task by the judge panel", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const items: OpenItem[] = [
+      { id: "a", prompt: "Explain caching.", reference: "A cache keeps recent results." },
+      { id: "b", prompt: "Explain hashing." },
+    ];
+    await Deno.writeTextFile(
+      `${dir}/answers.jsonl`,
+      '{"id": "a", "answer": "Caches store results to reuse them."}\n' +
+        '{"id": "b", "answer": "A hash maps data to a fixed-size value."}\n',
+    );
+    const student = await createProvider(`answers:${dir}/answers.jsonl`);
+    const judge = createScriptedProvider({
+      byRole: { judge: '{"verdict": "compliant", "reasons": ["clear"], "score": 0.7}' },
+    });
+    const { records, summary } = await runBenchmark(
+      openTask(items, { judges: [judge, judge], constitution }),
+      resolveArms(["baseline"], { taskKind: "open" }),
+      { provider: student, constitution, resamples: 99 },
+    );
+    assert.deepEqual(records.map((r) => [r.id, r.score, r.judgeScores]), [
+      ["a", 0.7, [0.7, 0.7]],
+      ["b", 0.7, [0.7, 0.7]],
+    ]);
+    assert.equal(summary.task, "open");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
