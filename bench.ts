@@ -2,7 +2,8 @@
  * The benchmark door: arms as compositions of parts (solvers, critics, gates, stop rules), the
  * resumable `runBenchmark` over code, answer-key and open tasks, same-budget controls, paired
  * summaries with flips and answer-key flags, reports, plots rows, gate audits, run comparisons,
- * shard merging and the simulated authors for planning.
+ * shard merging (checked) and launchers for Slurm, Kubernetes and GitHub Actions, and the simulated
+ * authors for planning.
  *
  * @example A simulated answer-key ablation
  * ```ts
@@ -68,6 +69,7 @@ export {
   type CriticPart,
   CRITIQUE_MODES,
   DEFAULT_ARMS,
+  type EnvShard,
   type FaultKind,
   type FaultSite,
   findFaultSites,
@@ -80,11 +82,16 @@ export {
   GateAuditRowSchema,
   type GatePart,
   type GateSetting,
+  type GithubOptions,
+  githubWorkflowYaml,
   hiddenCandidateScores,
   type HiddenCandidateScoresOptions,
   type HiddenOutcome,
   type ItemResult,
   ItemResultSchema,
+  kubernetesJobYaml,
+  type KubernetesOptions,
+  type LaunchPlan,
   loadArmFile,
   majority,
   mergeBenchmarkRuns,
@@ -110,7 +117,12 @@ export {
   RunMismatchError,
   type RunStore,
   sampleSeed,
+  SHARD_COUNT_VAR,
+  SHARD_VAR,
+  ShardEnvError,
+  shardFromEnv,
   shardItems,
+  shellQuote,
   type SimulatedModels,
   simulatedModels,
   type SimulatedModelsOptions,
@@ -118,6 +130,8 @@ export {
   type SimulatedTaskProvider,
   type SimulationOptions,
   slopeRows,
+  type SlurmOptions,
+  slurmScript,
   type Solved,
   type Solver,
   type SolveUnit,

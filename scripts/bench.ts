@@ -25,6 +25,9 @@ import { loadArmFile } from "../lib/bench/arm_file.ts";
 import { armsFor, simulatedModels, taskFor } from "../lib/bench/bench_setup.ts";
 import { runBenchmark } from "../lib/bench/run_benchmark.ts";
 import { mergeBenchmarkRuns } from "../lib/bench/merge_runs.ts";
+import { ShardEnvError, shardFromEnv } from "../lib/bench/shard_env.ts";
+import { launchMain } from "./bench_launch.ts";
+import { sha256Hex } from "../lib/util/hash.ts";
 import { renderReport } from "../lib/bench/report.ts";
 import { writeBenchmarkPlots } from "../lib/bench/write_plots.ts";
 import { ItemResultSchema } from "../lib/bench/records.ts";
@@ -48,6 +51,7 @@ import { resolveProviderSpec } from "./cai_resolve.ts";
 /** Help text of `deno task bench`. */
 export const BENCH_HELP = `usage: deno task bench [options]
        deno task bench merge --out DIR SHARD_DIR...
+       deno task bench launch slurm|k8s|gha --shards N [--submit [--wait]] [bench options]
        deno task bench power [--items 12,24,48] [--seeds 1,3] [--effects 0.1,0.2]
        deno task bench audit --out RUN_DIR [--dataset PATH] [--limit N]
        deno task bench compare RUN_A RUN_B [--arms A,B] [--json] [--out DIR]
@@ -85,6 +89,11 @@ Options:
   --out DIR               output directory                                      [runs/<dataset>-<provider>]
   --replay                zero network: every call must come from the run's recorded cache
   --shard I/N             run shard I of N (items i with i % N == I); merge with 'bench merge'
+  --shard auto            … with I/N from a Slurm job array, a Kubernetes Indexed Job
+                          (JOB_COMPLETION_INDEX + AUTOCONSTITUTION_SHARD_COUNT) or
+                          AUTOCONSTITUTION_SHARD=I/N
+  --cache-dir DIR         record/replay LLM calls in DIR (shards may share one DIR on a
+                          shared filesystem: a call made by one shard is a hit for the others)
   --max-calls N, --max-tokens N, --max-minutes N, --max-cost USD (with --prices)
                           budgets: stop scheduling, keep finished work, re-run to continue
   --constitution PATH     constitution (repeatable: base, then overlays)        [constitution.md]
@@ -108,6 +117,11 @@ Examples:
   deno task bench --provider ollama:qwen2.5-coder:1.5b --judge-provider ollama:qwen2.5-coder:7b
   deno task bench --dataset ../shared/datasets/mbtsp-validated-186.jsonl --critique-mode tests
   deno task bench --shard 0/4 --out runs/s0 …; deno task bench merge --out runs/all runs/s*
+  deno task bench launch slurm --shards 8 --cpus 2 --mem 4G --time 2:00:00 --submit --wait --out runs/big
+  deno task bench launch k8s --shards 8 --image denoland/deno:2.9.6 --claim bench-pvc --out runs/big
+  deno task bench launch gha --shards 4 --seeds 3 --out runs/big
+                          (writes <out>/launch/: the launcher, pinned to this Deno and git commit;
+                          see 'deno task bench launch --help')
   deno task bench --principles correctness --out runs/one-rule; deno task bench compare runs/coding_hard-sim runs/one-rule`;
 
 const FLAGS = {
@@ -128,6 +142,7 @@ const FLAGS = {
   concurrency: { type: "string" },
   out: { type: "string" },
   replay: { type: "boolean" },
+  "cache-dir": { type: "string" },
   shard: { type: "string" },
   "max-calls": { type: "string" },
   "max-tokens": { type: "string" },
@@ -148,10 +163,19 @@ const FLAGS = {
 
 function parseShard(raw: unknown): { index: number; count: number } | undefined {
   if (raw === undefined) return undefined;
+  if (raw === "auto") {
+    try {
+      const { index, count } = shardFromEnv(Deno.env.toObject());
+      return { index, count };
+    } catch (error) {
+      if (error instanceof ShardEnvError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
   const m = /^(\d+)\/(\d+)$/.exec(String(raw));
   if (!m || +m[1] >= +m[2]) {
     throw new UsageError(
-      `--shard must be I/N with 0 <= I < N: current value is ${JSON.stringify(raw)}`,
+      `--shard must be I/N with 0 <= I < N, or auto: current value is ${JSON.stringify(raw)}`,
     );
   }
   return { index: +m[1], count: +m[2] };
@@ -188,6 +212,7 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
   if (args[0] === "power") return powerMain(args.slice(1));
   if (args[0] === "audit") return await auditMain(args.slice(1), signal);
   if (args[0] === "compare") return await compareMain(args.slice(1));
+  if (args[0] === "launch") return await launchMain(args.slice(1), signal, FLAGS);
   const { values, positionals } = parseFlags(args, FLAGS);
   if (values.help) {
     console.log(BENCH_HELP);
@@ -339,8 +364,11 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
       outDir,
       datasetName,
       simulated,
-      cache: replay ? "replay" : undefined,
+      cache: replay ? "replay" : values["cache-dir"] === undefined ? undefined : "auto",
+      cacheDir: values["cache-dir"] as string | undefined,
       shard,
+      // A shard hashes only its own items; the whole dataset's hash lets bench merge check them.
+      parameters: shard ? { wholeDatasetHash: sha256Hex(task.items) } : undefined,
       budget,
       prices: values.prices === undefined ? undefined : prices,
       resamples,

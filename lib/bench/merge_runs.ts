@@ -28,12 +28,102 @@ const ShardManifestSchema = z.object({
   }).passthrough(),
 }).passthrough();
 
+/** A manifest field every shard of one run must agree on. */
+interface CheckedField {
+  /** Dotted path, as named in the error. */
+  path: string;
+  /** What it is, for the message. */
+  what: string;
+  /** Reads it from a manifest. */
+  get: (m: Record<string, unknown>) => unknown;
+}
+
+function at(m: Record<string, unknown>, path: string): unknown {
+  return path.split(".").reduce<unknown>(
+    (v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
+    m,
+  );
+}
+
+function field(path: string, what: string): CheckedField {
+  return { path, what, get: (m) => at(m, path) };
+}
+
+/**
+ * The fields shards of one run share, in the order they are checked: what was run (dataset, task,
+ * arms, constitution, models, seeds, sampling), by which code (library, Deno, git commit), split how.
+ */
+const CHECKED_FIELDS: readonly CheckedField[] = [
+  field("parameters.wholeDatasetHash", "the dataset hash (all items)"),
+  field("parameters.dataset", "the dataset name"),
+  field("parameters.task", "the task kind"),
+  field("parameters.scoring", "the scoring"),
+  field("parameters.arms", "the arms"),
+  field("constitutionHash", "the constitution hash"),
+  field("roles", "the models"),
+  field("seeds", "the seeds"),
+  field("parameters.temperature", "the temperature"),
+  field("parameters.sandbox", "the sandbox settings"),
+  field("parameters.runnerVersion", "the test runner version"),
+  field("simulated", "simulation"),
+  field("libraryVersion", "the library version"),
+  field("denoVersion", "the Deno version"),
+  field("gitCommit", "the project revision (git commit)"),
+  {
+    path: "parameters.shard.count",
+    what: "the shard count",
+    get: (m) => at(m, "parameters.shard.count") ?? 1,
+  },
+];
+
+function disagreement(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+): CheckedField | undefined {
+  return CHECKED_FIELDS.find((f) =>
+    stableStringify(f.get(a) ?? null) !== stableStringify(f.get(b) ?? null)
+  );
+}
+
+function show(value: unknown): string {
+  const text = value === undefined ? "absent" : JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** With every shard present, shard i of n must hold the items at positions i, i + n, … of one dataset. */
+function checkShardSizes(
+  dirs: readonly string[],
+  manifests: readonly Record<string, unknown>[],
+  count: number,
+): void {
+  const sizes = manifests.map((m) => m.datasetItems);
+  if (sizes.some((n) => typeof n !== "number")) return;
+  const total = (sizes as number[]).reduce((a, b) => a + b, 0);
+  manifests.forEach((m, k) => {
+    const index = Number(at(m, "parameters.shard.index") ?? 0);
+    const expected = Math.ceil((total - index) / count);
+    if (m.datasetItems !== expected) {
+      throw new InputError(
+        `${dirs[k]}/manifest.json`,
+        `shard ${dirs[k]} (${index}/${count}) ran ${m.datasetItems} item(s) but its share of the ` +
+          `${total} items of the shards is ${expected}: the shards used different datasets or --limit`,
+        { field: "datasetItems" },
+      );
+    }
+  });
+}
+
 /** Options for {@linkcode mergeBenchmarkRuns}. */
 export interface MergeOptions {
   /** Run name of the merged output. @default the outDir's last segment */
   runName?: string;
   /** Bootstrap resamples. @default 9999 */
   resamples?: number;
+  /**
+   * The hash (`sha256Hex` of the items) of the whole dataset the shards must have run, as a
+   * launcher computed it; each shard's `parameters.wholeDatasetHash` must equal it. @default undefined
+   */
+  datasetHash?: string;
 }
 
 /**
@@ -44,8 +134,12 @@ export interface MergeOptions {
  * @param outDir Where to write the merged run.
  * @param options Run name, resamples.
  * @returns The merged summary.
- * @throws {InputError} when a shard's files are missing or disagree (arms, seeds, shard count,
- *   a shard given twice, or a missing shard).
+ * @throws {InputError} naming the shard directory and the manifest field when a shard's files are
+ *   missing or its manifest disagrees with the first shard's (dataset hash, dataset, task, scoring,
+ *   arms, constitution hash, models, seeds, temperature, sandbox, library and Deno versions, git
+ *   commit, shard count), when a shard is given twice, or when the shards' sizes do not split one
+ *   dataset. A missing shard is not an error: the summary is marked incomplete and its notes name
+ *   the missing indices.
  *
  * @example
  * ```ts ignore
@@ -65,6 +159,7 @@ export async function mergeBenchmarkRuns(
   const traces = new Map<string, string>();
   let first: Record<string, unknown> | undefined;
   let count = 1;
+  const manifests: Record<string, unknown>[] = [];
   for (const dir of dirs) {
     const path = `${dir}/manifest.json`;
     const parsed = ShardManifestSchema.safeParse(await readJsonInput(path));
@@ -73,21 +168,30 @@ export async function mergeBenchmarkRuns(
       throw new InputError(path, issue.message, { field: issue.path.join(".") });
     }
     const m = parsed.data;
+    const whole = m.parameters.wholeDatasetHash;
+    if (options.datasetHash !== undefined && whole !== options.datasetHash) {
+      throw new InputError(
+        path,
+        `shard ${dir} ran another dataset than the launcher's (dataset hash ${show(whole)} vs ${
+          show(options.datasetHash)
+        })`,
+        { field: "parameters.wholeDatasetHash" },
+      );
+    }
     if (!reference) {
       reference = m;
       first = m as Record<string, unknown>;
       count = m.parameters.shard?.count ?? 1;
     } else {
-      if (stableStringify(m.parameters.arms) !== stableStringify(reference.parameters.arms)) {
-        throw new InputError(path, "its arms differ from the first shard's", {
-          field: "parameters.arms",
-        });
-      }
-      if (stableStringify(m.seeds) !== stableStringify(reference.seeds)) {
-        throw new InputError(path, "its seeds differ from the first shard's", { field: "seeds" });
-      }
-      if ((m.parameters.shard?.count ?? 1) !== count) {
-        throw new InputError(path, "its shard count differs", { field: "parameters.shard.count" });
+      const field = disagreement(first!, m as Record<string, unknown>);
+      if (field) {
+        throw new InputError(
+          path,
+          `shard ${dir} disagrees with ${dirs[0]} on ${field.what} (${
+            show(field.get(m as Record<string, unknown>))
+          } vs ${show(field.get(first!))}); merge only shards of one run`,
+          { field: field.path },
+        );
       }
     }
     const index = m.parameters.shard?.index ?? 0;
@@ -97,6 +201,7 @@ export async function mergeBenchmarkRuns(
       });
     }
     shards.add(index);
+    manifests.push(m as Record<string, unknown>);
     for (const r of await readJsonl(`${dir}/items.jsonl`, ItemResultSchema)) {
       const key = resultKey(r);
       if (records.has(key)) {
@@ -118,6 +223,7 @@ export async function mergeBenchmarkRuns(
     }
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !shards.has(i));
+  if (!missing.length && count > 1) checkShardSizes(dirs, manifests, count);
   const arms = reference!.parameters.arms;
   const all = [...records.values()];
   const order = new Map(arms.map((a, i) => [a.name, i]));
@@ -153,11 +259,14 @@ export async function mergeBenchmarkRuns(
   if (ordered.length) await writeTextAtomic(`${outDir}/traces.jsonl`, ordered.join("\n") + "\n");
   await writeJsonAtomic(`${outDir}/summary.json`, summary);
   await writeTextAtomic(`${outDir}/report.md`, renderReport(summary));
-  // The first shard's run description (models, constitution, versions); the dataset hash of a
-  // merged run is not known (each shard hashed its own items), so it is left out.
+  // The first shard's run description (models, constitution, versions). Each shard hashed its own
+  // items; the whole dataset's hash is known when the shards recorded it (bench does).
   const { datasetHash: _h, datasetItems: _n, runKey: _k, runId: _r, ...described } = first!;
+  const whole = reference!.parameters.wholeDatasetHash;
   await writeJsonAtomic(`${outDir}/manifest.json`, {
     ...described,
+    ...(typeof whole === "string" ? { datasetHash: whole } : {}),
+    datasetItems: manifests.reduce((n, m) => n + Number(m.datasetItems ?? 0), 0),
     mergedFrom: [...dirs],
     shards: count,
     seeds: reference!.seeds,

@@ -81,6 +81,23 @@ export {
 } from "./summary.ts";
 export { renderReport } from "./report.ts";
 export { mergeBenchmarkRuns, type MergeOptions } from "./merge_runs.ts";
+export {
+  type EnvShard,
+  SHARD_COUNT_VAR,
+  SHARD_VAR,
+  ShardEnvError,
+  shardFromEnv,
+} from "./shard_env.ts";
+export {
+  type GithubOptions,
+  githubWorkflowYaml,
+  kubernetesJobYaml,
+  type KubernetesOptions,
+  type LaunchPlan,
+  shellQuote,
+  type SlurmOptions,
+  slurmScript,
+} from "./launch.ts";
 export { writeBenchmarkPlots } from "./write_plots.ts";
 export {
   createSimulatedProvider,
