@@ -47,6 +47,7 @@ import { createProvider } from "../lib/providers/registry.ts";
 import type { Provider } from "../lib/providers/types.ts";
 import { powerAnalysis } from "../lib/stats/power_analysis.ts";
 import { resolveProviderSpec } from "./cai_resolve.ts";
+import { poolMain } from "./bench_pool.ts";
 
 /** Help text of `deno task bench`. */
 export const BENCH_HELP = `usage: deno task bench [options]
@@ -55,6 +56,7 @@ export const BENCH_HELP = `usage: deno task bench [options]
        deno task bench power [--items 12,24,48] [--seeds 1,3] [--effects 0.1,0.2]
        deno task bench audit --out RUN_DIR [--dataset PATH] [--limit N]
        deno task bench compare RUN_A RUN_B [--arms A,B] [--json] [--out DIR]
+       deno task bench pool --initial N_P --repairs N_FR [--critic C] --out DIR   (see pool --help)
 
 Runs every item × arm × seed of a dataset and scores every arm's final answer with the task's own
 scorer, which no role ever sees: a code task's HIDDEN tests, an answer task's GOLD answer
@@ -212,6 +214,7 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
   if (args[0] === "power") return powerMain(args.slice(1));
   if (args[0] === "audit") return await auditMain(args.slice(1), signal);
   if (args[0] === "compare") return await compareMain(args.slice(1));
+  if (args[0] === "pool") return await poolMain(args.slice(1), signal);
   if (args[0] === "launch") return await launchMain(args.slice(1), signal, FLAGS);
   const { values, positionals } = parseFlags(args, FLAGS);
   if (values.help) {

@@ -138,3 +138,46 @@ export {
   RunComparisonSchema,
 } from "./compare_runs.ts";
 export { readRunFiles, type RunFiles } from "./read_run.ts";
+export {
+  type PoolRepair,
+  PoolRepairSchema,
+  type PoolRow,
+  poolRowOrder,
+  PoolRowSchema,
+} from "./pool_row.ts";
+export {
+  COST_DEFINITION,
+  POOL_GATES,
+  type PoolGate,
+  type PoolInfo,
+  type PoolOptions,
+  type PoolParts,
+  poolParts,
+  type PoolResult,
+  repairSeed,
+  runPool,
+} from "./pool.ts";
+export { readPoolFile, readPoolInfo } from "./pool_file.ts";
+export {
+  estimateFrontier,
+  type FrontierGrid,
+  type FrontierOptions,
+  frontierVerdict,
+  formatTokens,
+  passAtK,
+} from "./frontier.ts";
+export {
+  type Frontier,
+  type FrontierComparison,
+  type FrontierPoint,
+  FrontierPointSchema,
+  FrontierSchema,
+  type SamplingPoint,
+} from "./frontier_schema.ts";
+export {
+  frontierOfRun,
+  frontierRows,
+  frontierSpec,
+  renderFrontier,
+  writeFrontier,
+} from "./frontier_report.ts";

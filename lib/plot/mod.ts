@@ -65,6 +65,12 @@ export {
   ConvergenceStatusSchema,
   STATUS_STYLE,
 } from "./convergence_chart.ts";
+export {
+  frontierChart,
+  type FrontierChartOptions,
+  type FrontierChartRow,
+  FrontierChartRowSchema,
+} from "./frontier_chart.ts";
 export { compileSpec, toSVG, type ToSvgOptions, type VegaSpec } from "./to_svg.ts";
 export type { VegaLiteSpec } from "./plot_options.ts";
 export {
