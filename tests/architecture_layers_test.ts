@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["loop", "critics"],
   ["tasks"],
   ["bench", "research"],
-  ["ui"],
+  ["ui", "view"],
 ];
 
 /** One import: repository-relative paths of the importing and the imported file. */
