@@ -107,7 +107,9 @@ export async function serveViewer(
   options.signal?.addEventListener("abort", () => controller.abort(), { once: true });
   const handler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
-    if (request.method !== "GET") return json({ error: "method not allowed" }, 405);
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return json({ error: "method not allowed" }, 405);
+    }
     if (url.pathname === "/" || url.pathname === "/index.html") {
       return new Response(html, {
         headers: { ...headers, "content-type": "text/html; charset=utf-8" },

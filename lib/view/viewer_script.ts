@@ -251,7 +251,7 @@ function makeList(opts) {
 
 // ---- items ----
 const OUTCOMES = [["", "any"], ["win", "win vs baseline"], ["tie", "tie vs baseline"], ["loss", "loss vs baseline"],
-  ["c2w", "correct → wrong"], ["w2c", "wrong → correct"], ["baseline", "no baseline to compare (baseline arm)"]];
+  ["c2w", "correct → wrong"], ["w2c", "wrong → correct"], ["baseline", "baseline arm (nothing to compare)"]];
 const GATES = [["", "any"], ["false_accept", "false accept"], ["false_reject", "false reject"], ["ok", "no gate error known"]];
 const ERRORS = [["", "any"], ["error", "with an error"], ["ok", "without an error"]];
 const SORTS = [["id", "item id"], ["arm", "arm"], ["seed", "seed"], ["score-desc", "score, high first"],
@@ -519,6 +519,7 @@ async function poll() {
         changed = true;
       }
       if (changed) {
+        if (!sections.overview.hidden) renderOverview();
         if (ri === currentRun) { fillArmSeed(); await applyFilters(); }
         $("live").textContent = "Live: " + RUNS.map((r) => r.name + " " + r.records.length + " records" + (r.complete ? " (finished)" : "")).join("; ");
       }
