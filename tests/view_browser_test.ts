@@ -20,6 +20,8 @@ import {
 /** The page's document, inside functions puppeteer runs in the browser. */
 // deno-lint-ignore no-explicit-any
 declare const document: any;
+/** Ditto, for computed styles. */
+declare function getComputedStyle(element: unknown): { backgroundColor: string };
 /** Ditto, for the frame callback. */
 declare function requestAnimationFrame(callback: (time: number) => void): number;
 
@@ -185,6 +187,12 @@ Deno.test({
       await page.waitForSelector("#c-detail .sides .side", { timeout: 10_000 });
       assert.equal((await page.$$("#c-detail .side")).length, 2, "both runs side by side");
       await shot(page, "static-compare");
+      // readable in dark mode too: the page follows prefers-color-scheme
+      const light = await page.$eval("body", (b: unknown) => getComputedStyle(b).backgroundColor);
+      await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "dark" }]);
+      const dark = await page.$eval("body", (b: unknown) => getComputedStyle(b).backgroundColor);
+      assert.notEqual(light, dark, "a dark palette");
+      await shot(page, "static-compare-dark");
       assert.deepEqual(errors, []);
       assert.deepEqual(dialogs, []);
     });
