@@ -234,6 +234,7 @@ export async function launchMain(
     project: { dir: PROJECT_DIR, ...git },
   };
   const datasetHash = sha256Hex(dataset.items);
+  await checkEarlierLaunch(out, plan, datasetHash);
   const file = {
     slurm: "slurm.sbatch",
     k8s: "job.yaml",
@@ -298,6 +299,33 @@ export async function launchMain(
     resamples: values.resamples === undefined ? undefined : intFlag(values, "resamples", 9999, 99),
     launcher,
   });
+}
+
+/**
+ * A second launch into the same `out` (a resume, or `--only` re-running a shard) must launch the
+ * same run: same shards, options, dataset, Deno and commit, so every shard runs the same code.
+ */
+async function checkEarlierLaunch(out: string, plan: LaunchPlan, datasetHash: string) {
+  const path = `${out}/launch/launch.json`;
+  const text = await readTextIfExists(path);
+  if (text === undefined) return;
+  const earlier = JSON.parse(text);
+  const checks: [string, unknown, unknown][] = [
+    ["shards", earlier.shards, plan.shards],
+    ["benchArgs", earlier.benchArgs, plan.benchArgs],
+    ["dataset.hash", earlier.dataset?.hash, datasetHash],
+    ["deno.version", earlier.deno?.version, plan.deno.version],
+    ["project.commit", earlier.project?.commit, plan.project.commit],
+  ];
+  for (const [field, was, now] of checks) {
+    if (JSON.stringify(was) !== JSON.stringify(now)) {
+      throw new UsageError(
+        `${path}: the run in ${out} was launched with ${field} ${JSON.stringify(was)}, this ` +
+          `launch has ${JSON.stringify(now)}; shards of one run must run the same code and ` +
+          "options (restore them, or use another --out)",
+      );
+    }
+  }
 }
 
 async function submitSlurm(

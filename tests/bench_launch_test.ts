@@ -233,6 +233,23 @@ Deno.test("bench launch gha writes a matrix workflow pinned to the commit and De
     );
     assert.equal(r.code, 0, r.stderr);
     const text = await Deno.readTextFile(`${tmp}/runs/sharded/launch/workflow.yml`);
+    // Launching again into the same out must launch the same run.
+    const same = await bench(
+      ["launch", "gha", "--shards", "3", ...TINY, ...dataset, "--out", "runs/sharded"],
+      {},
+      tmp,
+    );
+    assert.equal(same.code, 0, same.stderr);
+    const changed = await bench(
+      ["launch", "gha", "--shards", "2", ...TINY, ...dataset, "--out", "runs/sharded"],
+      {},
+      tmp,
+    );
+    assert.equal(changed.code, 2, changed.stderr);
+    assert.match(
+      changed.stderr,
+      /launch\.json: the run in runs\/sharded was launched with shards 3/,
+    );
     const wf = parse(text);
     assert.ok("workflow_dispatch" in wf.on);
     const shard = wf.jobs.shard;

@@ -48,8 +48,9 @@ interface Cluster {
   stop(): Promise<void>;
 }
 
-async function sh(cmd: string, args: string[], env: Record<string, string>) {
-  const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" }).output();
+async function sh(cmd: string, args: string[], env: Record<string, string>, cwd?: string) {
+  const out = await new Deno.Command(cmd, { args, env, cwd, stdout: "piped", stderr: "piped" })
+    .output();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
@@ -142,15 +143,57 @@ const BENCH = [
   "plain",
 ];
 
+/**
+ * A committed copy of this working tree (tracked and untracked, not ignored files): the launcher pins
+ * a commit, and in a shared working tree another commit may land mid-test; the copy's never moves.
+ */
+async function snapshot(dir: string): Promise<string> {
+  const files = await sh("git", ["ls-files", "-co", "--exclude-standard", "-z"], {}, ROOT);
+  if (files.code !== 0) return ROOT; // no git: run in place (the launcher then pins no commit)
+  for (const file of files.stdout.split("\0").filter(Boolean)) {
+    const target = `${dir}/${file}`;
+    await Deno.mkdir(target.replace(/\/[^/]+$/, ""), { recursive: true });
+    await Deno.copyFile(`${ROOT}/${file}`, target).catch((e) => {
+      if (!(e instanceof Deno.errors.NotFound)) throw e; // deleted since listed
+    });
+  }
+  const git = ["-c", "user.name=slurm_test", "-c", "user.email=slurm_test@invalid"];
+  for (const args of [["init", "-q"], ["add", "-A"], [...git, "commit", "-q", "-m", "snapshot"]]) {
+    const r = await sh("git", args, {}, dir);
+    if (r.code !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+  }
+  return dir;
+}
+
+let project = ROOT;
+
 async function bench(args: string[], env: Record<string, string> = {}) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "scripts/bench.ts", ...args],
-    cwd: ROOT,
+    cwd: project,
     env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/**
+ * True when a launch failed only because another commit landed in this working tree during the
+ * test (the pin refused, as it must); the rest of the test is then skipped.
+ */
+async function headMoved(r: { code: number; stderr: string }, out: string): Promise<boolean> {
+  if (r.code === 0) return false;
+  let logs = "";
+  try {
+    for await (const e of Deno.readDir(`${out}/launch/logs`)) {
+      logs += await Deno.readTextFile(`${out}/launch/logs/${e.name}`);
+    }
+  } catch { /* no logs: the launch stopped before submitting */ }
+  const moved = /launched with project\.commit/.test(r.stderr) ||
+    /but this launcher pins commit/.test(logs);
+  if (moved) console.log("slurm_test: HEAD moved during the test; the pin refused (rest skipped)");
+  return moved;
 }
 
 /** summary.json without what legitimately differs between runs: the run name and timings. */
@@ -173,6 +216,7 @@ Deno.test({
     const tmp = await Deno.makeTempDir({ prefix: "slurm-test-" });
     let cluster: Cluster | undefined;
     try {
+      project = await snapshot(`${tmp}/project`);
       const t0 = performance.now();
       cluster = await startSlurm(`${tmp}/slurm`);
       const up = performance.now();
@@ -188,6 +232,7 @@ Deno.test({
         `single machine + 3-shard array: ${((performance.now() - up) / 1000).toFixed(1)} s`,
       );
       assert.equal(whole.code, 0, whole.stderr);
+      if (await headMoved(first, out)) return;
       assert.equal(first.code, 0, `${first.stdout}\n${first.stderr}`);
       assert.match(first.stdout, /merged 3 of 3 shard\(s\)/);
       assert.deepEqual(await comparable(out), await comparable(`${tmp}/whole`));
@@ -203,6 +248,7 @@ Deno.test({
       const t1 = performance.now();
       const again = await bench([...launch, ...BENCH, "--out", out], cluster.env);
       console.log(`second launch: ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+      if (await headMoved(again, out)) return;
       assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
       assert.deepEqual(
         await Promise.all([0, 1, 2].map((i) => journalLines(`${out}/shard-${i}`))),
@@ -234,6 +280,7 @@ Deno.test({
       const t2 = performance.now();
       const alone = await bench([...launch, "--only", "1", ...BENCH, "--out", out], cluster.env);
       console.log(`shard 1 re-submitted alone: ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+      if (await headMoved(alone, out)) return;
       assert.equal(alone.code, 0, `${alone.stdout}\n${alone.stderr}`);
       assert.match(alone.stdout, /--array=1 /);
       const rerun = parseJsonl(await Deno.readTextFile(`${s1}/journal.jsonl`), ItemResultSchema);
