@@ -277,7 +277,9 @@ export function kubernetesJobYaml(plan: LaunchPlan, options: KubernetesOptions =
     `# The claim "${
       job.spec.template.spec.volumes[0].persistentVolumeClaim.claimName
     }" must hold that checkout at ${job.spec.template.spec.containers[0].workingDir}.`,
-    "# Run: kubectl apply -f job.yaml; a failed index retries alone and resumes from its journal.",
+    "# Run: kubectl apply -f job.yaml; a failed index retries alone and resumes from its journal",
+    "# (backoffLimitPerIndex: Kubernetes >= 1.29; on older clusters delete that line and re-run",
+    "# failed indices by hand: every shard resumes, so re-applying the Job runs only what is missing).",
     `# Merge: ${job.metadata.annotations["autoconstitution/merge"]}`,
     stringify(job, { lineWidth: 0 }),
   ].join("\n");
