@@ -3,8 +3,8 @@
  * not), (b) they execute in the Deno kernel without a cell error — skipped with a message when
  * Jupyter's `nbconvert` is not installed — and (c) they re-run to their committed outputs; 02's
  * report, tables and plot data also equal a re-computation in this process from its recorded
- * calls. 01 and 06 also replay their recorded calls to the same outputs. 06 reads the shared GSM8K
- * sample beside the repository and is not executed (with a message) when it is absent.
+ * calls. 01, 06 and 07 also replay their recorded calls to the same outputs. 06 reads the shared
+ * GSM8K sample beside the repository and is not executed (with a message) when it is absent.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -40,6 +40,7 @@ const NOTEBOOKS = [
   "04-power-analysis",
   "05-autoresearch",
   "06-reasoning-self-correction",
+  "07-budget-frontier",
 ];
 
 /**
@@ -396,11 +397,12 @@ Deno.test({
       env.JUPYTER_PATH = jupyterPath;
       replay02(); // starts the re-computation now; it runs while the kernel works
       const timings: string[] = [];
-      // Every notebook in its default mode, then 01 and 06 again replaying their recorded calls.
+      // Every notebook in its default mode, then 01, 06 and 07 again replaying their recorded calls.
       const runs = [
         ...NOTEBOOKS.map((name) => ({ name, mode: "" })),
         { name: "01-quickstart", mode: "replay" },
         { name: "06-reasoning-self-correction", mode: "replay" },
+        { name: "07-budget-frontier", mode: "replay" },
       ];
       for (const { name, mode } of runs) {
         const label = mode ? `${name} (${mode})` : name;

@@ -43,9 +43,11 @@ export function frontierRows(frontier: Frontier): FrontierChartRow[] {
 }
 
 /**
- * The frontier chart of a frontier (SIMULATED in the title when simulated).
+ * The frontier chart of a frontier (SIMULATED in the title when simulated). Configurations span
+ * orders of magnitude of tokens, so the token axis is logarithmic unless asked otherwise.
  *
  * @param frontier The frontier.
+ * @param options `logX`: a log token axis. @default { logX: true }
  * @returns The Vega-Lite spec.
  *
  * @example
@@ -53,12 +55,13 @@ export function frontierRows(frontier: Frontier): FrontierChartRow[] {
  * const svg = await toSVG(frontierSpec(frontier));
  * ```
  */
-export function frontierSpec(frontier: Frontier): VegaLiteSpec {
+export function frontierSpec(frontier: Frontier, options: { logX?: boolean } = {}): VegaLiteSpec {
   const flagged = frontier.answerKey.length ? " † sees the answer key" : "";
   return frontierChart(frontierRows(frontier), {
     title: `Pass rate vs tokens — ${frontier.run}`,
     subtitle: `critic ${frontier.critic}, gate ${frontier.gate}${flagged}; ${frontier.items} items`,
     simulated: frontier.simulated,
+    logX: options.logX ?? true,
   });
 }
 

@@ -97,7 +97,7 @@ export function frontierChart(
     field: "meanTokens",
     type: "quantitative" as const,
     title: "mean tokens per item",
-    scale: options.logX ? { type: "log" as const } : { zero: false },
+    scale: options.logX ? { type: "log" as const, nice: false } : { zero: false },
   };
   const color = {
     field: "series",
