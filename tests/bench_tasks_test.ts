@@ -528,3 +528,37 @@ Deno.test("completions made elsewhere (answers provider) are scored on an open t
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a journal whose last line a kill tore is healed on resume, so a second resume still reads it", async () => {
+  const items = arithmetic(8);
+  const arms = resolveArms(["baseline", "intrinsic"], { taskKind: "answer" });
+  const out = await Deno.makeTempDir();
+  try {
+    const run = () =>
+      runBenchmark(answerTask(items), arms, {
+        provider: createSimulatedAnswerProvider(items),
+        constitution,
+        simulated: true,
+        resamples: 99,
+        outDir: out,
+      });
+    const whole = await run();
+    // Simulate a kill mid-write: keep 5 whole records and half of the sixth, drop the final files.
+    const lines = (await Deno.readTextFile(`${out}/journal.jsonl`)).trim().split("\n");
+    await Deno.writeTextFile(
+      `${out}/journal.jsonl`,
+      lines.slice(0, 5).join("\n") + "\n" + lines[5].slice(0, 20),
+    );
+    await Deno.remove(`${out}/summary.json`);
+    const resumed = await run();
+    assert.equal(resumed.resumed, 5);
+    const again = await run(); // reads the journal the first resume appended to
+    assert.equal(again.resumed, 16);
+    assert.deepEqual(
+      again.records.map((r) => [r.id, r.arm, r.score]),
+      whole.records.map((r) => [r.id, r.arm, r.score]),
+    );
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

@@ -75,7 +75,9 @@ export async function openRunStore(
           "use another --out or delete the directory",
       );
     }
-    const journal = await readTextIfExists(journalPath);
+    // A kill can leave a half-written last line: drop it before anything is appended after it.
+    await dropTornTail(tracesPath);
+    const journal = await dropTornTail(journalPath);
     if (journal) {
       const rows = parseJsonl(journal, ItemResultSchema, {
         file: journalPath,
@@ -105,6 +107,18 @@ export async function openRunStore(
       await writeTextAtomic(`${outDir}/report.md`, report);
     },
   };
+}
+
+/**
+ * Cuts a half-written last line (no final newline) off a JSONL file, atomically, so that appending
+ * to it cannot glue a new record onto the fragment. Returns the text kept.
+ */
+async function dropTornTail(path: string): Promise<string | undefined> {
+  const text = await readTextIfExists(path);
+  if (!text || text.endsWith("\n")) return text;
+  const kept = text.slice(0, text.lastIndexOf("\n") + 1);
+  await writeTextAtomic(path, kept);
+  return kept;
 }
 
 /**
