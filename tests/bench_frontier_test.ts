@@ -114,35 +114,43 @@ Deno.test("estimateFrontier() n_fr = 0 points agree with closed-form pass@k with
   }
 });
 
-Deno.test("estimateFrontier() repairs and cost follow the documented definition (n_p = 1, n_fr = 1 exactly)", () => {
+Deno.test("estimateFrontier() repairs and cost follow the documented definition (n_p = 1, n_fr = 1 exactly, first or subsampled repairs)", () => {
   const pool = synthPool({ items: 25, samples: 6, repairs: 4 });
   const draws = 4000;
-  const f = estimateFrontier(pool, { np: [1], nfr: [1] }, { draws });
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const repairCost = (x: PoolRow["repairs"][number]) => x.tokens + x.feedbackTokens;
   const ids = [...new Set(pool.map((r) => r.id))];
-  const perItem = ids.map((id) => {
-    const rows = pool.filter((r) => r.id === id);
-    const pass = rows.map((r) =>
-      r.passed ? 1 : r.repairs.filter((x) => x.passed).length / r.repairs.length
+  for (const repairOrder of ["first", "subsample"] as const) {
+    // "first": repair 0 of each failing sample; "subsample": any of its repairs, equally likely.
+    const used = (r: PoolRow) => (repairOrder === "first" ? r.repairs.slice(0, 1) : r.repairs);
+    const perItem = ids.map((id) => {
+      const rows = pool.filter((r) => r.id === id);
+      const pass = rows.map((r) => r.passed ? 1 : mean(used(r).map((x) => x.passed ? 1 : 0)));
+      const cost = rows.map((r) =>
+        r.tokens + r.gateTokens + (r.gatePassed ? 0 : mean(used(r).map(repairCost)))
+      );
+      return { pass: mean(pass), cost: mean(cost) };
+    });
+    const exactPass = mean(perItem.map((x) => x.pass));
+    const exactCost = mean(perItem.map((x) => x.cost));
+    const f = estimateFrontier(pool, { np: [1], nfr: [1] }, { draws, repairOrder });
+    assert.equal(f.repairOrder, repairOrder);
+    const [point] = f.points;
+    const se = mcError(perItem.map((x) => x.pass), draws);
+    assert.ok(
+      Math.abs(point.passRate - exactPass) <= 4 * se,
+      `${repairOrder}: ${point.passRate} vs ${exactPass}`,
     );
-    const cost = rows.map((r) =>
-      r.tokens + r.gateTokens +
-      (r.gatePassed
-        ? 0
-        : r.repairs.reduce((s, x) => s + x.tokens + x.feedbackTokens, 0) / r.repairs.length)
-    );
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    return { pass: mean(pass), cost: mean(cost) };
-  });
-  const exactPass = perItem.reduce((s, x) => s + x.pass, 0) / perItem.length;
-  const exactCost = perItem.reduce((s, x) => s + x.cost, 0) / perItem.length;
-  const [point] = f.points;
-  const se = mcError(perItem.map((x) => x.pass), draws);
-  assert.ok(Math.abs(point.passRate - exactPass) <= 4 * se, `${point.passRate} vs ${exactPass}`);
-  assert.ok(Math.abs(point.meanTokens - exactCost) / exactCost < 0.01);
+    assert.ok(Math.abs(point.meanTokens - exactCost) / exactCost < 0.01, repairOrder);
+  }
   // More repairs never lower the pass rate and always cost more.
   const more = estimateFrontier(pool, { np: [1], nfr: [1, 3] }, { draws: 500 });
   assert.ok(more.points[1].passRate >= more.points[0].passRate - 0.01);
   assert.ok(more.points[1].meanTokens > more.points[0].meanTokens);
+  assert.throws(
+    () => estimateFrontier(pool, {}, { repairOrder: "random" as "first" }),
+    /repairOrder "random"/,
+  );
 });
 
 Deno.test("estimateFrontier() is deterministic for a seed and validates against FrontierSchema", () => {

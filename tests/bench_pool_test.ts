@@ -104,11 +104,16 @@ Deno.test("runPool() gives byte-identical pool.jsonl twice, and a killed pool re
     assert.equal(await Deno.stat(`${dir}/c/pool.jsonl`).then(() => true, () => false), false);
     const journaled = (await Deno.readTextFile(`${dir}/c/pool.journal.jsonl`)).trim().split("\n");
     assert.ok(journaled.length >= 7 && journaled.length < 24);
+    // A kill in the middle of an append leaves a torn last line.
+    await Deno.writeTextFile(`${dir}/c/pool.journal.jsonl`, '{"id":"q5","se', { append: true });
     const resumed = await runPool(answerTask(items), poolOptions(`${dir}/c`));
     assert.ok(resumed.complete);
     assert.equal(resumed.resumed, journaled.length);
     assert.ok(resumed.calls < a.calls, `resumed run made ${resumed.calls} of ${a.calls} calls`);
     assert.equal(await Deno.readTextFile(`${dir}/c/pool.jsonl`), bytes);
+    // The journal stays readable (the torn line was dropped, not appended to).
+    const journal = await Deno.readTextFile(`${dir}/c/pool.journal.jsonl`);
+    assert.equal(parseJsonl(journal, PoolRowSchema).length, 24);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

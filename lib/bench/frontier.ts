@@ -5,11 +5,15 @@
  * sampling at the same mean cost.
  *
  * Per item (all its rows, across seeds) and configuration, each of `draws` draws picks n_p of the
- * item's samples without replacement and, for each picked sample that failed its gate, n_fr of its
- * repairs without replacement (the repairs are i.i.d. draws, so a random n_fr of them has the
- * expectation of its first n_fr). The draw passes when any picked sample passes or any used repair
- * passes; its cost is counted by `COST_DEFINITION`. The item's estimate is the mean over draws;
- * the configuration's pass rate is the mean over items, with a bootstrap CI over items.
+ * item's samples without replacement and, for each picked sample that failed its gate, its first
+ * n_fr repairs (`repairOrder: "first"`, the cost definition) — or, when the repairs are
+ * exchangeable (independent critique + repair pairs after a test or oracle gate), n_fr of them
+ * drawn without replacement (`"subsample"`, as Olausson et al. do: the same expectation, less
+ * Monte-Carlo noise). After a critic-verdict gate they are not exchangeable: repair 0 reuses the
+ * gate's critique, which by construction found something to fix. The draw passes when any picked
+ * sample passes or any used repair passes; its cost is counted by `COST_DEFINITION`. The item's
+ * estimate is the mean over draws; the configuration's pass rate is the mean over items, with a
+ * bootstrap CI over items.
  *
  * n_fr = 0 is plain sampling, whose expectation has a closed form, pass@k = 1 − C(n−c, k)/C(n, k)
  * ({@linkcode passAtK}); it is reported beside the estimate (`exact`) and drives the sampling curve
@@ -49,6 +53,11 @@ export interface FrontierOptions {
   confidence?: number;
   /** Bootstrap resamples (over items). @default 2000 */
   resamples?: number;
+  /**
+   * Which repairs of a failing sample a configuration uses: its first n_fr, or n_fr drawn without
+   * replacement (only for exchangeable repairs: test and oracle gates). @default "first"
+   */
+  repairOrder?: "first" | "subsample";
   /** Run name. @default "pool" */
   run?: string;
   /** Simulated authors. @default false */
@@ -160,6 +169,7 @@ function estimateItem(
   nfr: number,
   draws: number,
   seed: number,
+  subsample: boolean,
 ): { pass: number; cost: number } {
   const rng = createRng(deriveSeed(seed, [item.id, np, nfr]));
   const idx = Int32Array.from({ length: item.n }, (_, i) => i);
@@ -181,10 +191,13 @@ function estimateItem(
       const order = rep[i];
       const m = order.length;
       for (let q = 0; q < nfr; q++) {
-        const u = q + rng.int(m - q);
-        const r = order[u];
-        order[u] = order[q];
-        order[q] = r;
+        let r = q;
+        if (subsample) {
+          const u = q + rng.int(m - q);
+          r = order[u];
+          order[u] = order[q];
+          order[q] = r;
+        }
         cost += item.repCost[i][r];
         if (item.repPassed[i][r]) pass = 1;
       }
@@ -263,6 +276,13 @@ export function estimateFrontier(
     seed: options.seed ?? DEFAULT_SEED,
   });
   const seed = settings.seed;
+  const repairOrder = options.repairOrder ?? "first";
+  if (repairOrder !== "first" && repairOrder !== "subsample") {
+    throw new RangeError(
+      `Cannot estimate with repairOrder "${repairOrder}": use "first" or "subsample"`,
+    );
+  }
+  const subsample = repairOrder === "subsample";
   const items = groupPool(pool);
   const poolInitial = Math.min(...items.map((it) => it.n));
   const failing = items.flatMap((it) => it.repCost.filter((_, i) => !it.gatePassed[i]));
@@ -291,7 +311,7 @@ export function estimateFrontier(
   const perItem = new Map<string, number[]>();
   for (const nfr of nfrs) {
     for (const np of nps) {
-      const est = items.map((it) => estimateItem(it, np, nfr, draws, seed));
+      const est = items.map((it) => estimateItem(it, np, nfr, draws, seed, subsample));
       const passes = est.map((e) => e.pass);
       perItem.set(`${np}/${nfr}`, passes);
       const ci = bootstrapUnits(passes, settings);
@@ -354,6 +374,7 @@ export function estimateFrontier(
     poolInitial,
     poolRepairs,
     draws,
+    repairOrder,
     seed,
     confidence: settings.confidence,
     resamples: settings.resamples,

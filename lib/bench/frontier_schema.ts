@@ -84,6 +84,8 @@ export interface Frontier {
   poolRepairs: number;
   /** Subsampling draws per item and configuration. */
   draws: number;
+  /** Which repairs a configuration uses: the first n_fr, or n_fr drawn without replacement. */
+  repairOrder: "first" | "subsample";
   /** Seed of the subsampling and the bootstrap. */
   seed: number;
   /** Confidence level of the intervals. */
@@ -151,6 +153,7 @@ const frontierObject = z.object({
   poolInitial: z.number().int().min(0),
   poolRepairs: z.number().int().min(0),
   draws: z.number().int().positive(),
+  repairOrder: z.enum(["first", "subsample"]),
   seed: z.number().int(),
   confidence: num,
   resamples: z.number().int().positive(),

@@ -360,8 +360,11 @@ export async function runPool(task: Task, options: PoolOptions): Promise<PoolRes
       }
       const text = await readTextIfExists(journal!);
       if (text) {
-        for (const row of parseJsonl(text, PoolRowSchema, { file: journal, allowTornTail: true })) {
-          done.set(keyOf(row), row);
+        const rows = parseJsonl(text, PoolRowSchema, { file: journal, allowTornTail: true });
+        for (const row of rows) done.set(keyOf(row), row);
+        // A kill mid-append leaves a torn last line: drop it before appending after it.
+        if (!text.endsWith("\n")) {
+          await writeTextAtomic(journal!, rows.map((r) => JSON.stringify(r) + "\n").join(""));
         }
       }
     } else {
