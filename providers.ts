@@ -1,8 +1,9 @@
 /**
  * The providers door: every model client and its plumbing — Ollama, OpenAI-compatible presets,
- * Anthropic, the embedded llama.cpp engine, the retry/limiter/cache wrappers, HTTP error mapping,
- * probing and prices. The core door (`mod.ts`) carries what most users need (`createProvider`, the
- * scripted and answers providers, the wrappers).
+ * Anthropic, the embedded llama.cpp engine (with its default model, resumable verified hub downloads
+ * and the plan that fits a loop into a model's context), the retry/limiter/cache wrappers, HTTP error
+ * mapping, probing and prices. The core door (`mod.ts`) carries what most users need
+ * (`createProvider`, the scripted and answers providers, the wrappers).
  *
  * @example
  * ```ts
@@ -30,6 +31,8 @@ export {
   checkLlamaCpp,
   type CheckLlamaCppOptions,
   checkMessages,
+  type ContextPlan,
+  type ContextPlanOptions,
   countWhitespaceTokens,
   createAnthropicProvider,
   createCallSignal,
@@ -37,14 +40,28 @@ export {
   createOllamaProvider,
   createOpenAIProvider,
   DEFAULT_ANTHROPIC_BASE_URL,
+  DEFAULT_GGUF_MODEL,
   DEFAULT_OLLAMA_HOST,
   DEFAULT_TIMEOUT_MS,
   defaultForJsonSchema,
+  type DefaultGgufModel,
+  defaultGgufSpec,
+  type DownloadOptions,
   type DownloadProgress,
+  type DownloadResult,
+  downloadWithChecksum,
+  type EnsuredHfModel,
+  ensureHfModel,
+  type EnsureHfModelOptions,
   type Env,
   errorForException,
   errorForStatus,
   errorMessageFromBody,
+  fetchHfFileMetadata,
+  HF_DEFAULT_ENDPOINT,
+  hfEndpoint,
+  type HfFileMetadata,
+  type HfHubOptions,
   type HttpFailure,
   isStrictCompatible,
   kindForStatus,
@@ -56,12 +73,17 @@ export {
   type LlamaCppProviderOptions,
   LOCAL_PRICES,
   maxTokensFieldFor,
+  type ModelLock,
+  type ModelLockEntry,
+  modelLockKey,
   type ModelPrice,
   type OllamaProviderOptions,
   OPENAI_PRESETS,
   type OpenAIPreset,
   type OpenAIProviderOptions,
   parseRetryAfter,
+  planForContext,
+  type PlanPrinciple,
   priceFor,
   PriceTableSchema,
   type ProbeStatus,
@@ -72,6 +94,7 @@ export {
   providerKinds,
   ProviderProbeSchema,
   readEnv,
+  readModelLock,
   readSse,
   type RegistryProvider,
   type ResolvedPreset,
@@ -79,6 +102,7 @@ export {
   resolveOpenAIPreset,
   type ResolvePresetOptions,
   type RetryInfo,
+  type RoleTokenCaps,
   type ScriptedCall,
   type SseEvent,
 } from "./lib/providers/mod.ts";

@@ -1,36 +1,57 @@
 /**
- * Downloading a model file once: streamed to a temporary file beside the target while its SHA-256 is
- * computed, checked against the expected checksum (given, or announced by the server as Hugging
- * Face's `X-Linked-Etag`), then renamed into place, so the cache never holds a partial or corrupt file.
+ * Downloading a model file once, resumably: bytes go to `<dest>.part` while their SHA-256 is computed;
+ * a cut transfer leaves the `.part` file, and the next attempt (automatic, up to `retries` times, or a
+ * later run) asks only for the rest with an HTTP `Range` request. The whole file is checked against
+ * the expected size and checksum (given, or announced by the server as Hugging Face's
+ * `X-Linked-Size` / `X-Linked-Etag`) before it is renamed into place; a mismatch discards it, so the
+ * cache never holds a partial or corrupt model.
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { dirname } from "node:path";
-import { ProviderError } from "./types.ts";
+import { abortableSleep } from "./retry.ts";
+import { ProviderError, type ProviderErrorKind } from "./types.ts";
 
 /** Progress of one download. */
 export interface DownloadProgress {
   /** The URL requested. */
   url: string;
-  /** Bytes received so far. */
+  /** Bytes of the file on disk so far (resumed bytes included). */
   receivedBytes: number;
-  /** Total size when the server announced it. */
+  /** Total size when known (expected, or announced by the server). */
   totalBytes?: number;
+  /** Bytes already on disk from an earlier, interrupted attempt when this attempt started. @default 0 */
+  resumedFrom?: number;
+  /** Milliseconds since this attempt started (for a rate and an ETA). */
+  elapsedMs?: number;
+  /** True on the last event, once the file is verified and in place. */
+  done?: boolean;
 }
 
 /** Options for {@linkcode downloadWithChecksum}. */
 export interface DownloadOptions {
   /** Expected SHA-256 (64 hex digits); wins over the server's announcement. @default undefined */
   sha256?: string;
-  /** Called as bytes arrive (at most once per MiB, and once at the end). @default undefined */
+  /** Expected size in bytes; wins over the server's announcement. @default undefined */
+  size?: number;
+  /**
+   * Called as bytes arrive (at most once per MiB or per 250 ms, and once at the end with `done`).
+   * @default undefined
+   */
   onProgress?: (progress: DownloadProgress) => void;
-  /** Aborts the download; the temporary file is removed. @default undefined */
+  /** Aborts the download; the `.part` file is kept for a later resume. @default undefined */
   signal?: AbortSignal;
-  /** Extra request headers (e.g. `Authorization`). @default {} */
+  /** Extra request headers; `Authorization` is sent to the first origin only. @default {} */
   headers?: Record<string, string>;
   /** Provider name used in errors. @default "llamacpp" */
   provider?: string;
+  /** Automatic resumes after a cut transfer, with backoff. @default 3 */
+  retries?: number;
+  /** First backoff delay before a resume, doubled each time. @default 500 */
+  retryDelayMs?: number;
+  /** Continue from an existing `<dest>.part` (false: start over). @default true */
+  resume?: boolean;
 }
 
 /** What {@linkcode downloadWithChecksum} wrote. */
@@ -43,11 +64,30 @@ export interface DownloadResult {
   bytes: number;
   /** Where the checksum that was verified came from; `none` when nothing announced one. */
   verifiedAgainst: "option" | "server" | "none";
+  /** Bytes that came from an earlier interrupted attempt (0 when the download started fresh). */
+  resumedBytes: number;
+  /** HTTP attempts made (1 when nothing was cut). */
+  attempts: number;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-function announcedSha256(headers: Headers): string | undefined {
+/**
+ * The SHA-256 a response announces: Hugging Face's `X-Linked-Etag` (the LFS object id, which is
+ * the file's SHA-256), else an `ETag` that is 64 hex digits.
+ *
+ * @param headers Response headers.
+ * @returns The checksum in lower case, or undefined.
+ *
+ * @example
+ * ```ts
+ * import { announcedSha256 } from "./llamacpp_download.ts";
+ * const h = new Headers({ "x-linked-etag": `"${"a".repeat(64)}"` });
+ * if (announcedSha256(h) !== "a".repeat(64)) throw new Error();
+ * if (announcedSha256(new Headers({ etag: '"abc"' })) !== undefined) throw new Error();
+ * ```
+ */
+export function announcedSha256(headers: Headers): string | undefined {
   for (const name of ["x-linked-etag", "etag"]) {
     const raw = headers.get(name);
     if (!raw) continue;
@@ -57,16 +97,52 @@ function announcedSha256(headers: Headers): string | undefined {
   return undefined;
 }
 
+function intHeader(headers: Headers, name: string): number | undefined {
+  const raw = headers.get(name);
+  return raw && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : undefined;
+}
+
+function kindForStatus(status: number): ProviderErrorKind {
+  return status === 404
+    ? "not_found"
+    : status === 401 || status === 403
+    ? "auth"
+    : status === 429
+    ? "rate_limited"
+    : status >= 500
+    ? "server"
+    : "bad_request";
+}
+
+/** A transfer that ended early: worth resuming. */
+class CutError extends Error {}
+
+async function fileSize(path: string): Promise<number | undefined> {
+  try {
+    const info = await Deno.stat(path);
+    return info.isFile ? info.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function hashFile(path: string, hash: Hash): Promise<void> {
+  const file = await Deno.open(path, { read: true });
+  for await (const chunk of file.readable) hash.update(chunk);
+}
+
 /**
- * Downloads `url` to `dest` atomically, verifying its SHA-256. Redirects are followed by hand (at most
- * 10) so a checksum announced on a redirect hop (Hugging Face's `X-Linked-Etag`) is not lost.
+ * Downloads `url` to `dest` atomically and resumably, verifying size and SHA-256. Redirects are
+ * followed by hand (at most 10) so a checksum or size announced on a redirect hop (Hugging Face's
+ * `X-Linked-Etag` / `X-Linked-Size`) is not lost; a `Range` request is repeated on every hop.
  *
  * @param url An `http:` or `https:` URL.
  * @param dest Target file path (parent directories are created).
- * @param options Expected checksum, progress callback, signal and headers.
- * @returns The path, checksum, size and where the verified checksum came from.
- * @throws ProviderError `not_found` for 404, `auth` for 401/403, `connection` when unreachable,
- *   `bad_response` on a checksum mismatch (nothing is left at `dest`), `aborted` when aborted.
+ * @param options Expected checksum and size, progress callback, signal, headers, retries.
+ * @returns The path, checksum, size, where the verified checksum came from and resume details.
+ * @throws ProviderError `not_found` for 404, `auth` for 401/403, `connection` when unreachable or
+ *   when a transfer is cut more often than `retries` allows (the `.part` file is kept),
+ *   `bad_response` on a size or checksum mismatch (the bytes are discarded), `aborted` when aborted.
  *
  * @example Download from a local server
  * ```ts
@@ -95,112 +171,212 @@ export async function downloadWithChecksum(
   if (expectedOption !== undefined && !HEX64.test(expectedOption)) {
     throw new TypeError(`sha256 must be 64 hex digits, got ${String(options.sha256)}`);
   }
+  if (options.size !== undefined && (!Number.isInteger(options.size) || options.size < 0)) {
+    throw new RangeError(`size must be a non-negative integer, got ${String(options.size)}`);
+  }
+  const retries = options.retries ?? 3;
+  if (!Number.isInteger(retries) || retries < 0) {
+    throw new RangeError(`retries must be a non-negative integer, got ${String(options.retries)}`);
+  }
+  const retryDelayMs = options.retryDelayMs ?? 500;
+  const part = `${dest}.part`;
+  await Deno.mkdir(dirname(dest), { recursive: true });
+  if (options.resume === false) await Deno.remove(part).catch(() => {});
+  const origin = new URL(url).origin;
+  const aborted = (cause?: unknown) =>
+    new ProviderError(provider, "aborted", `download of ${url} was aborted`, { cause });
 
-  let current = url;
   let announced: string | undefined;
-  let response: Response | undefined;
-  for (let hop = 0; hop <= 10; hop++) {
+  let announcedSize: number | undefined;
+  let resumedBytes: number | undefined;
+  for (let attempt = 1;; attempt++) {
+    if (options.signal?.aborted) throw aborted(options.signal.reason);
+    let offset = (await fileSize(part)) ?? 0;
+    const knownSize = options.size ?? announcedSize;
+    if (knownSize !== undefined && offset > knownSize) {
+      await Deno.remove(part).catch(() => {});
+      offset = 0;
+    }
+    resumedBytes ??= offset;
+    const started = performance.now();
     try {
-      response = await fetch(current, {
-        redirect: "manual",
-        signal: options.signal,
-        headers: options.headers,
+      let totalBytes = knownSize;
+      if (knownSize === undefined || offset < knownSize) {
+        const response = await request(offset);
+        if (response.status === 416) {
+          // The part is not a prefix the server can continue: start over.
+          await response.body?.cancel();
+          await Deno.remove(part).catch(() => {});
+          throw new CutError("the server refused the range; starting over");
+        }
+        if (!response.ok || !response.body) {
+          await response.body?.cancel();
+          throw new ProviderError(
+            provider,
+            kindForStatus(response.status),
+            `cannot download ${url}`,
+            {
+              status: response.status,
+            },
+          );
+        }
+        let start = 0;
+        if (response.status === 206) {
+          const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(
+            response.headers.get("content-range") ?? "",
+          );
+          start = range ? Number(range[1]) : -1;
+          if (start !== offset) {
+            await response.body.cancel();
+            await Deno.remove(part).catch(() => {});
+            throw new CutError(`the server resumed at ${start} instead of ${offset}`);
+          }
+          if (range && range[2] !== "*") totalBytes ??= Number(range[2]);
+        } else {
+          const length = intHeader(response.headers, "content-length");
+          if (length !== undefined) totalBytes ??= length;
+        }
+        totalBytes ??= announcedSize;
+        if (start === 0) {
+          offset = 0;
+          if (attempt === 1) resumedBytes = 0;
+        }
+        await receive(response.body, offset, totalBytes, started);
+      }
+      const onDisk = (await fileSize(part)) ?? 0;
+      const wantedSize = options.size ?? announcedSize ?? totalBytes;
+      if (wantedSize !== undefined && onDisk < wantedSize) {
+        throw new CutError(`the transfer ended after ${onDisk} of ${wantedSize} bytes`);
+      }
+      if (wantedSize !== undefined && onDisk > wantedSize) {
+        await Deno.remove(part).catch(() => {});
+        throw new ProviderError(
+          provider,
+          "bad_response",
+          `size mismatch for ${url}: expected ${wantedSize} bytes, got ${onDisk}; the download was discarded`,
+        );
+      }
+      const hash = createHash("sha256");
+      await hashFile(part, hash);
+      const sha256 = hash.digest("hex");
+      const expected = expectedOption ?? announced;
+      if (expected !== undefined && expected !== sha256) {
+        await Deno.remove(part).catch(() => {});
+        throw new ProviderError(
+          provider,
+          "bad_response",
+          `sha256 mismatch for ${url}: expected ${expected}, got ${sha256}; the download was discarded`,
+        );
+      }
+      await Deno.rename(part, dest);
+      options.onProgress?.({
+        url,
+        receivedBytes: onDisk,
+        totalBytes: onDisk,
+        resumedFrom: resumedBytes,
+        elapsedMs: performance.now() - started,
+        done: true,
       });
+      return {
+        path: dest,
+        sha256,
+        bytes: onDisk,
+        verifiedAgainst: expectedOption ? "option" : announced ? "server" : "none",
+        resumedBytes,
+        attempts: attempt,
+      };
     } catch (error) {
-      if (options.signal?.aborted) {
-        throw new ProviderError(provider, "aborted", `download of ${url} was aborted`, {
+      if (options.signal?.aborted) throw aborted(error);
+      if (error instanceof ProviderError) throw error;
+      if (attempt > retries) {
+        const have = (await fileSize(part)) ?? 0;
+        throw new ProviderError(
+          provider,
+          "connection",
+          `download of ${url} failed after ${attempt} attempt(s): ${
+            (error as Error).message ?? error
+          }` + (have > 0 ? ` (${have} bytes kept in ${part}; run again to resume)` : ""),
+          { cause: error },
+        );
+      }
+      try {
+        await abortableSleep(retryDelayMs * 2 ** (attempt - 1), options.signal);
+      } catch (cause) {
+        throw aborted(cause);
+      }
+    }
+  }
+
+  async function request(offset: number): Promise<Response> {
+    let current = url;
+    for (let hop = 0; hop <= 10; hop++) {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(options.headers ?? {})) {
+        if (name.toLowerCase() === "authorization" && new URL(current).origin !== origin) continue;
+        headers[name] = value;
+      }
+      if (offset > 0) headers["range"] = `bytes=${offset}-`;
+      let response: Response;
+      try {
+        response = await fetch(current, { redirect: "manual", signal: options.signal, headers });
+      } catch (error) {
+        if (options.signal?.aborted) throw aborted(error);
+        throw new ProviderError(provider, "connection", `cannot download ${current}: ${error}`, {
           cause: error,
         });
       }
-      throw new ProviderError(provider, "connection", `cannot download ${current}: ${error}`, {
-        cause: error,
-      });
+      announced ??= announcedSha256(response.headers);
+      announcedSize ??= intHeader(response.headers, "x-linked-size");
+      const location = response.headers.get("location");
+      if (response.status >= 300 && response.status < 400 && location) {
+        await response.body?.cancel();
+        current = new URL(location, current).href;
+        continue;
+      }
+      return response;
     }
-    announced ??= announcedSha256(response.headers);
-    const location = response.headers.get("location");
-    if (response.status >= 300 && response.status < 400 && location) {
-      await response.body?.cancel();
-      current = new URL(location, current).href;
-      continue;
-    }
-    break;
-  }
-  if (!response || (response.status >= 300 && response.status < 400)) {
-    await response?.body?.cancel();
     throw new ProviderError(provider, "bad_response", `too many redirects downloading ${url}`);
   }
-  if (!response.ok || !response.body) {
-    await response.body?.cancel();
-    const status = response.status;
-    const kind = status === 404
-      ? "not_found"
-      : status === 401 || status === 403
-      ? "auth"
-      : status === 429
-      ? "rate_limited"
-      : status >= 500
-      ? "server"
-      : "bad_request";
-    throw new ProviderError(provider, kind, `cannot download ${current}`, { status });
-  }
 
-  const lengthHeader = response.headers.get("content-length");
-  const totalBytes = lengthHeader && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
-  await Deno.mkdir(dirname(dest), { recursive: true });
-  const tmp = `${dest}.part-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  const hash = createHash("sha256");
-  let receivedBytes = 0;
-  let reportedAt = 0;
-  const file = await Deno.open(tmp, { write: true, createNew: true });
-  let closed = false;
-  try {
-    for await (const chunk of response.body) {
-      hash.update(chunk);
-      let written = 0;
-      while (written < chunk.length) written += await file.write(chunk.subarray(written));
-      receivedBytes += chunk.length;
-      if (options.onProgress && receivedBytes - reportedAt >= 1 << 20) {
-        reportedAt = receivedBytes;
-        options.onProgress({ url, receivedBytes, totalBytes });
-      }
-    }
-    file.close();
-    closed = true;
-    if (totalBytes !== undefined && receivedBytes !== totalBytes) {
-      throw new ProviderError(
-        provider,
-        "bad_response",
-        `download of ${url} ended after ${receivedBytes} of ${totalBytes} bytes`,
-      );
-    }
-    const sha256 = hash.digest("hex");
-    const expected = expectedOption ?? announced;
-    if (expected !== undefined && expected !== sha256) {
-      throw new ProviderError(
-        provider,
-        "bad_response",
-        `sha256 mismatch for ${url}: expected ${expected}, got ${sha256}; the download was discarded`,
-      );
-    }
-    options.onProgress?.({ url, receivedBytes, totalBytes });
-    await Deno.rename(tmp, dest);
-    return {
-      path: dest,
-      sha256,
-      bytes: receivedBytes,
-      verifiedAgainst: expectedOption ? "option" : announced ? "server" : "none",
-    };
-  } catch (error) {
-    if (!closed) file.close();
-    await Deno.remove(tmp).catch(() => {});
-    if (error instanceof ProviderError) throw error;
-    if (options.signal?.aborted) {
-      throw new ProviderError(provider, "aborted", `download of ${url} was aborted`, {
-        cause: error,
+  async function receive(
+    body: ReadableStream<Uint8Array>,
+    offset: number,
+    totalBytes: number | undefined,
+    started: number,
+  ): Promise<void> {
+    const file = await Deno.open(
+      part,
+      offset > 0 ? { write: true, append: true } : { write: true, create: true, truncate: true },
+    );
+    let receivedBytes = offset;
+    let reportedBytes = offset;
+    let reportedAt = 0;
+    const report = () => {
+      reportedBytes = receivedBytes;
+      reportedAt = performance.now();
+      options.onProgress?.({
+        url,
+        receivedBytes,
+        totalBytes,
+        resumedFrom: offset,
+        elapsedMs: reportedAt - started,
       });
+    };
+    try {
+      for await (const chunk of body) {
+        let written = 0;
+        while (written < chunk.length) written += await file.write(chunk.subarray(written));
+        receivedBytes += chunk.length;
+        if (
+          options.onProgress &&
+          (receivedBytes - reportedBytes >= 1 << 20 || performance.now() - reportedAt >= 250)
+        ) report();
+      }
+    } catch (error) {
+      if (options.signal?.aborted) throw aborted(error);
+      throw new CutError(`the transfer was cut after ${receivedBytes} bytes: ${error}`);
+    } finally {
+      file.close();
     }
-    throw new ProviderError(provider, "connection", `download of ${url} failed: ${error}`, {
-      cause: error,
-    });
   }
 }

@@ -118,7 +118,34 @@ export {
   type LlamaCppProvider,
   type LlamaCppProviderOptions,
 } from "./llamacpp.ts";
-export type { DownloadProgress } from "./llamacpp_download.ts";
+export {
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadResult,
+  downloadWithChecksum,
+} from "./llamacpp_download.ts";
+export {
+  type EnsuredHfModel,
+  ensureHfModel,
+  type EnsureHfModelOptions,
+  fetchHfFileMetadata,
+  HF_DEFAULT_ENDPOINT,
+  hfEndpoint,
+  type HfFileMetadata,
+  type HfHubOptions,
+  type ModelLock,
+  type ModelLockEntry,
+  modelLockKey,
+  readModelLock,
+} from "./hf_hub.ts";
+export { DEFAULT_GGUF_MODEL, type DefaultGgufModel, defaultGgufSpec } from "./default_model.ts";
+export {
+  type ContextPlan,
+  type ContextPlanOptions,
+  planForContext,
+  type PlanPrinciple,
+  type RoleTokenCaps,
+} from "./context_plan.ts";
 export {
   AUTO_ORDER,
   pickProvider,
