@@ -160,6 +160,7 @@ Deno.test(
       );
       assert.deepEqual(await listFiles(join(dir, "cache")), [
         `/models/hf/${REPO}/main/${FILE}`,
+        `/models/hf/${REPO}/main/${FILE}.lock`,
         `/models/hf/${REPO}/main/${FILE}.sha256`,
       ]);
       await hub.close();
@@ -235,7 +236,11 @@ Deno.test(
         .catch((e) => e);
       assert.ok(e instanceof ProviderError && e.kind === "bad_response", String(e));
       assert.match(e.message, /sha256 mismatch.*discarded/);
-      assert.deepEqual(await listFiles(dir), [], "no model, no .part, no lock entry");
+      assert.deepEqual(
+        (await listFiles(dir)).filter((f) => !f.endsWith(".lock")),
+        [],
+        "no model, no .part, no lock entry",
+      );
 
       // A lock pinning another checksum: the hub's file no longer matches; nothing is fetched.
       await Deno.writeTextFile(
@@ -417,3 +422,40 @@ Deno.test("without a provider, a non-interactive demo does not download anything
   assert.ok(!r.stdout.includes("downloading"));
   assert.match(r.stdout, /SIMULATED/);
 });
+
+Deno.test(
+  "two downloads of the same file at once make one transfer; a file put in the cache by hand is kept once it matches the hub" +
+    noShared,
+  {
+    ignore: !modelBytes,
+  },
+  async () => {
+    const dir = await tempDir();
+    const hub = startHubDouble({ files: files(), chunkBytes: 64 * 1024 });
+    try {
+      const options = { cacheDir: join(dir, "cache"), env: { HF_ENDPOINT: hub.endpoint } };
+      const [a, b] = await Promise.all([
+        ensureHfModel(SPEC, options),
+        ensureHfModel(SPEC, options),
+      ]);
+      assert.equal(a.sha256, SHA);
+      assert.equal(b.sha256, SHA);
+      assert.equal([a, b].filter((r) => r.downloaded).length, 1);
+      assert.equal(hub.transfers(), 1);
+
+      // By hand: the file without its checksum record is checked against the hub, not re-downloaded.
+      const other = join(dir, "other");
+      const target = join(other, "models/hf", REPO, "main", FILE);
+      await Deno.mkdir(join(target, ".."), { recursive: true });
+      await Deno.copyFile(MODEL, target);
+      const lockPath = join(dir, "models.lock.json");
+      const kept = await ensureHfModel(SPEC, { cacheDir: other, lockPath, env: options.env });
+      assert.equal(kept.downloaded, false);
+      assert.equal(kept.pinned, true);
+      assert.equal(hub.transfers(), 1);
+    } finally {
+      await hub.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);

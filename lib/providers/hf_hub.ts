@@ -7,7 +7,9 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
+import { dirname } from "node:path";
 import { type Env, readEnv } from "./env.ts";
 import { autoconstitutionCacheDir } from "./llamacpp_engine.ts";
 import { type DownloadProgress, downloadWithChecksum } from "./llamacpp_download.ts";
@@ -281,6 +283,13 @@ export interface EnsuredHfModel {
   commit?: string;
 }
 
+async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  const file = await Deno.open(path, { read: true });
+  for await (const chunk of file.readable) hash.update(chunk);
+  return hash.digest("hex");
+}
+
 function sizeOf(path: string): number | undefined {
   try {
     const info = statSync(path);
@@ -322,11 +331,41 @@ export async function ensureHfModel(
   const cacheDir = options.cacheDir ?? autoconstitutionCacheDir(options.env);
   const endpoint = hfEndpoint(options);
   const location = locateGgufModel(key, { cacheDir, env: options.env, hfEndpoint: endpoint })!;
+  // One process at a time per file: a second `demo --local` waits, then finds the file verified.
+  await Deno.mkdir(dirname(location.path), { recursive: true });
+  const guard = await Deno.open(`${location.path}.lock`, { create: true, write: true });
+  try {
+    await guard.lock(true);
+    return await ensureLocked(key, location.path, endpoint, cacheDir, options);
+  } finally {
+    await guard.unlock().catch(() => {});
+    guard.close();
+  }
+}
+
+async function ensureLocked(
+  key: string,
+  path: string,
+  endpoint: string,
+  cacheDir: string,
+  options: EnsureHfModelOptions,
+): Promise<EnsuredHfModel> {
+  const location = { path };
   const sidecar = `${location.path}.sha256`;
   const lock = options.lockPath ? await readModelLock(options.lockPath) : undefined;
   const pinned = lock?.models[key];
-  const recorded = await Deno.readTextFile(sidecar).then((t) => t.trim(), () => undefined);
+  let recorded = await Deno.readTextFile(sidecar).then((t) => t.trim(), () => undefined);
   const cachedSize = sizeOf(location.path);
+  let meta: HfFileMetadata | undefined;
+  if (cachedSize !== undefined && recorded === undefined) {
+    // A file put there by hand (or by an older version): trusted once it matches the lock or the hub.
+    const actual = await sha256OfFile(location.path);
+    const expected = pinned ?? (meta = await metadata());
+    if (expected.size === cachedSize && expected.sha256 === actual) {
+      await Deno.writeTextFile(sidecar, actual + "\n");
+      recorded = actual;
+    }
+  }
   if (cachedSize !== undefined && recorded !== undefined) {
     if (!pinned || (pinned.size === cachedSize && pinned.sha256 === recorded)) {
       let newlyPinned = false;
@@ -351,22 +390,7 @@ export async function ensureHfModel(
     await Deno.remove(location.path).catch(() => {});
     await Deno.remove(sidecar).catch(() => {});
   }
-  let meta: HfFileMetadata;
-  try {
-    meta = await fetchHfFileMetadata(key, { ...options, endpoint });
-  } catch (error) {
-    if (error instanceof ProviderError && error.kind === "connection") {
-      throw new ProviderError(
-        "llamacpp",
-        "connection",
-        `${error.message.replace(/^llamacpp: connection: /, "")}; without network, ${
-          ggufModelHelp(cacheDir)
-        }`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
+  meta ??= await metadata();
   if (pinned && (meta.size !== pinned.size || (meta.sha256 && meta.sha256 !== pinned.sha256))) {
     throw new ProviderError(
       "llamacpp",
@@ -414,6 +438,24 @@ export async function ensureHfModel(
     pinned: newlyPinned,
     commit: pinned?.commit ?? meta.commit,
   };
+
+  async function metadata(): Promise<HfFileMetadata> {
+    try {
+      return await fetchHfFileMetadata(key, { ...options, endpoint });
+    } catch (error) {
+      if (error instanceof ProviderError && error.kind === "connection") {
+        throw new ProviderError(
+          "llamacpp",
+          "connection",
+          `${error.message.replace(/^llamacpp: connection: /, "")}; without network, ${
+            ggufModelHelp(cacheDir)
+          }`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
 
   async function pin(current: ModelLock, entry: ModelLockEntry): Promise<void> {
     // Re-read so entries written meanwhile (another model) are kept.
