@@ -366,7 +366,10 @@ Deno.test(
       assert.equal(ranges.length, 2, "the cut transfer was resumed");
       assert.match(ranges[1] ?? "", /^bytes=\d+-$/);
       const roles = new Set(stream.flatMap((e) => (e.type === "role_end" ? [e.role] : [])));
-      assert.ok(roles.has("student") && roles.has("judge"), [...roles].join());
+      assert.ok(
+        roles.has("student") && roles.has("critic") && roles.has("judge"),
+        [...roles].join(),
+      );
       const report = stream.at(-1);
       assert.ok(report?.type === "log", JSON.stringify(report));
       assert.match(
