@@ -21,7 +21,7 @@ import { findLlamaCppEngine, llamaCppEngineDir } from "../lib/providers/llamacpp
 import { loadConstitution } from "../lib/constitution/load_constitution.ts";
 import { type Event, EventSchema } from "../lib/schemas/events.ts";
 import { sha256Hex, startHubDouble } from "./hf_hub_double.ts";
-import { cai } from "./testdata/cli/cli_helpers.ts";
+import { CAI, cai, cleanEnv, ROOT } from "./testdata/cli/cli_helpers.ts";
 
 const MODEL = fileURLToPath(new URL("../../shared/models/stories260K.gguf", import.meta.url));
 const modelBytes = await Deno.readFile(MODEL).catch(() => undefined);
@@ -38,6 +38,8 @@ const SHA = modelBytes ? sha256Hex(modelBytes) : "";
 const REPO = "tiny/stories";
 const FILE = "stories260K.gguf";
 const SPEC = `hf:${REPO}@main/${FILE}`;
+/** A hub address nothing answers on. */
+const hubless = "http://127.0.0.1:9";
 const files = () => [{ repo: REPO, file: FILE, bytes: modelBytes! }];
 
 async function tempDir(): Promise<string> {
@@ -458,6 +460,55 @@ Deno.test(
       assert.equal(hub.transfers(), 1);
     } finally {
       await hub.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+const scriptBin = await new Deno.Command("script", {
+  args: ["--version"],
+  stdout: "null",
+  stderr: "null",
+})
+  .output().then((o) => o.success, () => false);
+
+Deno.test(
+  "on a terminal with no provider, the demo asks before any download; no means today's offline demo" +
+    (scriptBin ? "" : " [SKIPPED: util-linux `script` (a pseudo-terminal) is not installed]"),
+  {
+    ignore: !scriptBin,
+  },
+  async () => {
+    const dir = await tempDir();
+    try {
+      const command = [Deno.execPath(), "run", "-A", CAI, "demo", "--ui", "plain"]
+        .map((a) => `'${a}'`).join(" ");
+      const child = new Deno.Command("script", {
+        args: ["-qec", command, "/dev/null"],
+        cwd: ROOT,
+        env: cleanEnv({
+          HF_ENDPOINT: hubless,
+          AUTOCONSTITUTION_CACHE: join(dir, "cache"),
+          AUTOCONSTITUTION_MODELS_LOCK: join(dir, "models.lock.json"),
+          TERM: "dumb",
+        }),
+        clearEnv: true,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode("n\n"));
+      await writer.close();
+      const out = await child.output();
+      const text = new TextDecoder().decode(out.stdout);
+      assert.equal(out.code, 0, text.slice(-2000));
+      assert.match(text, /Run the demo on a real local model instead\?.*\[y\/N\]/s);
+      assert.match(text, /Qwen\/Qwen2\.5-Coder-1\.5B-Instruct-GGUF/);
+      assert.ok(!text.includes("downloading once"), "nothing is downloaded without a yes");
+      assert.match(text, /SIMULATED/);
+      await assert.rejects(Deno.stat(join(dir, "cache")), Deno.errors.NotFound);
+    } finally {
       await Deno.remove(dir, { recursive: true });
     }
   },
