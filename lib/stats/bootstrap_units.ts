@@ -68,6 +68,64 @@ export function bootstrapUnits(
       note: "no pairs: there is nothing to estimate",
     };
   }
+  const sums = weightedSums(values, weights);
+  const mean = sums.swv / sums.sw;
+  const degenerate = degenerateCi(settings.method, base, mean, sums.min, sums.max);
+  if (degenerate) return degenerate;
+
+  const dist = bootstrapDistribution(sums, resamples, seed, weights !== null);
+  const se = standardError(dist);
+  const alpha = (1 - confidence) / 2;
+  /** The interval between two quantiles of the bootstrap distribution. */
+  const interval = (method: BootstrapCi["method"], lo: number, hi: number): BootstrapCi => {
+    const low = quantileSorted(dist, lo);
+    const high = quantileSorted(dist, hi);
+    return { method, ...base, mean, low, high, se, excludesZero: low > 0 || high < 0 };
+  };
+  const percentile = (note?: string): BootstrapCi => {
+    const out = interval("percentile", alpha, 1 - alpha);
+    if (note) out.note = note;
+    return out;
+  };
+  if (settings.method === "percentile") return percentile();
+
+  const z0 = biasCorrection(dist, mean);
+  const acceleration = jackknifeAcceleration(sums);
+  const zLow = normalQuantile(alpha);
+  const adjust = (z: number): number => {
+    const t = z0 + z;
+    return normalCdf(z0 + t / (1 - acceleration * t));
+  };
+  const a1 = adjust(zLow);
+  const a2 = adjust(-zLow);
+  if (!Number.isFinite(z0) || !(a1 >= 0 && a1 <= 1) || !(a2 >= 0 && a2 <= 1)) {
+    return percentile(
+      `BCa is undefined here (the estimate lies outside the bootstrap distribution, ẑ₀ = ${z0}); ` +
+        "the percentile interval is reported instead",
+    );
+  }
+  return { ...interval("bca", a1, a2), z0, acceleration };
+}
+
+/** Per-unit weights and weighted values, their totals, and the range of the unit values. */
+interface WeightedSums {
+  /** Per-unit weights (1 when unweighted). */
+  w: Float64Array;
+  /** Per-unit weight × value. */
+  wv: Float64Array;
+  /** Σwᵢ. */
+  sw: number;
+  /** Σwᵢvᵢ. */
+  swv: number;
+  /** Smallest unit value. */
+  min: number;
+  /** Largest unit value. */
+  max: number;
+}
+
+/** Computes the per-unit weights and weighted values, their sums, and the min/max of the values. */
+function weightedSums(values: ArrayLike<number>, weights: ArrayLike<number> | null): WeightedSums {
+  const n = values.length;
   const w = new Float64Array(n);
   const wv = new Float64Array(n);
   let sw = 0, swv = 0, min = Infinity, max = -Infinity;
@@ -79,10 +137,24 @@ export function bootstrapUnits(
     if (values[i] < min) min = values[i];
     if (values[i] > max) max = values[i];
   }
-  const mean = swv / sw;
+  return { w, wv, sw, swv, min, max };
+}
+
+/**
+ * The record for a sample that cannot be resampled usefully — a single unit (no interval) or all
+ * unit values equal (a point interval) — or null when the bootstrap should run.
+ */
+function degenerateCi(
+  method: BootstrapMethod,
+  base: { confidence: number; resamples: number; seed: number; n: number },
+  mean: number,
+  min: number,
+  max: number,
+): BootstrapCi | null {
+  const n = base.n;
   if (n === 1) {
     return {
-      method: settings.method,
+      method,
       ...base,
       resamples: 0,
       mean,
@@ -96,7 +168,7 @@ export function bootstrapUnits(
   }
   if (max - min <= 1e-12 * Math.max(1, Math.abs(max), Math.abs(min))) {
     return {
-      method: settings.method,
+      method,
       ...base,
       resamples: 0,
       mean,
@@ -108,11 +180,20 @@ export function bootstrapUnits(
         "interval is a single point; it reflects no sampling variability, not certainty",
     };
   }
+  return null;
+}
 
-  // Bootstrap distribution.
+/** Draws `resamples` weighted means of units resampled with replacement, sorted ascending. */
+function bootstrapDistribution(
+  sums: WeightedSums,
+  resamples: number,
+  seed: number,
+  unitWeights: boolean,
+): Float64Array {
+  const { w, wv } = sums;
+  const n = w.length;
   const rng = createRng(seed);
   const dist = new Float64Array(resamples);
-  const unitWeights = weights !== null;
   for (let r = 0; r < resamples; r++) {
     let s = 0, sWeight = 0;
     if (unitWeights) {
@@ -128,36 +209,36 @@ export function bootstrapUnits(
     }
   }
   dist.sort();
+  return dist;
+}
+
+/** Sample standard deviation of the bootstrap distribution (0 with a single resample). */
+function standardError(dist: Float64Array): number {
+  const resamples = dist.length;
   let dm = 0;
   for (let r = 0; r < resamples; r++) dm += dist[r];
   dm /= resamples;
   let ss = 0;
   for (let r = 0; r < resamples; r++) ss += (dist[r] - dm) ** 2;
-  const se = resamples > 1 ? Math.sqrt(ss / (resamples - 1)) : 0;
+  return resamples > 1 ? Math.sqrt(ss / (resamples - 1)) : 0;
+}
 
-  const alpha = (1 - confidence) / 2;
-  /** The interval between two quantiles of the bootstrap distribution. */
-  const interval = (method: BootstrapCi["method"], lo: number, hi: number): BootstrapCi => {
-    const low = quantileSorted(dist, lo);
-    const high = quantileSorted(dist, hi);
-    return { method, ...base, mean, low, high, se, excludesZero: low > 0 || high < 0 };
-  };
-  const percentile = (note?: string): BootstrapCi => {
-    const out = interval("percentile", alpha, 1 - alpha);
-    if (note) out.note = note;
-    return out;
-  };
-  if (settings.method === "percentile") return percentile();
-
-  // BCa: bias correction from the mid-rank of the estimate in the bootstrap distribution.
+/** BCa bias correction ẑ₀ from the mid-rank of the estimate in the sorted bootstrap distribution. */
+function biasCorrection(dist: Float64Array, mean: number): number {
+  const resamples = dist.length;
   let below = 0, atOrBelow = 0;
   for (let r = 0; r < resamples; r++) {
     if (dist[r] < mean) below++;
     if (dist[r] <= mean) atOrBelow++;
     else break;
   }
-  const z0 = normalQuantile((below + atOrBelow) / (2 * resamples));
-  // Acceleration from the jackknife (leave one unit out).
+  return normalQuantile((below + atOrBelow) / (2 * resamples));
+}
+
+/** BCa acceleration â from the jackknife (leave one unit out) of the weighted mean. */
+function jackknifeAcceleration(sums: WeightedSums): number {
+  const { w, wv, sw, swv } = sums;
+  const n = w.length;
   const jack = new Float64Array(n);
   let jm = 0;
   for (let i = 0; i < n; i++) {
@@ -171,19 +252,5 @@ export function bootstrapUnits(
     num += u * u * u;
     den += u * u;
   }
-  const acceleration = den > 0 ? num / (6 * den ** 1.5) : 0;
-  const zLow = normalQuantile(alpha);
-  const adjust = (z: number): number => {
-    const t = z0 + z;
-    return normalCdf(z0 + t / (1 - acceleration * t));
-  };
-  const a1 = adjust(zLow);
-  const a2 = adjust(-zLow);
-  if (!Number.isFinite(z0) || !(a1 >= 0 && a1 <= 1) || !(a2 >= 0 && a2 <= 1)) {
-    return percentile(
-      `BCa is undefined here (the estimate lies outside the bootstrap distribution, ẑ₀ = ${z0}); ` +
-        "the percentile interval is reported instead",
-    );
-  }
-  return { ...interval("bca", a1, a2), z0, acceleration };
+  return den > 0 ? num / (6 * den ** 1.5) : 0;
 }
