@@ -95,11 +95,11 @@ export function createSimulatedProvider(
   return simulatedModel(states, new Map(), options);
 }
 
-function simulatedModel(
-  states: Map<string, ItemState>,
-  known: Map<string, Known>,
-  options: SimulationOptions,
-): SimulatedProvider {
+/** The validated probabilities of a simulated model's behaviour. */
+type Probabilities = Required<Omit<SimulationOptions, "model">>;
+
+/** Fills in the default probabilities and checks each lies within [0, 1]. */
+function simulationProbabilities(options: SimulationOptions): Probabilities {
   const p = {
     correctFirst: options.correctFirst ?? 0.2,
     twoFaults: options.twoFaults ?? 0.4,
@@ -113,111 +113,19 @@ function simulatedModel(
       throw new RangeError(`Cannot simulate with ${key} = ${value}: must be within [0, 1]`);
     }
   }
+  return p;
+}
+
+/** Builds a simulated model over the items' fault sites, sharing `known` programs with its siblings. */
+function simulatedModel(
+  states: Map<string, ItemState>,
+  known: Map<string, Known>,
+  options: SimulationOptions,
+): SimulatedProvider {
+  const p = simulationProbabilities(options);
   const model = options.model ?? "sim";
-
-  const programOf = (state: ItemState, faults: number[]): string => {
-    const sorted = [...new Set(faults)].sort((a, b) => a - b);
-    const code = applyFaults(state.item.reference, state.sites, sorted);
-    if (!known.has(code.trim())) known.set(code.trim(), { itemId: state.item.id, faults: sorted });
-    return code;
-  };
-
-  /** The program this simulator wrote that appears last in the text (the longest on a tie). */
-  const findProgram = (
-    itemId: string,
-    text: string,
-  ): { code: string; known: Known } | undefined => {
-    let best: { code: string; known: Known; at: number } | undefined;
-    for (const [code, k] of known) {
-      if (k.itemId !== itemId) continue;
-      const at = text.lastIndexOf(code);
-      if (at < 0) continue;
-      if (!best || at > best.at || (at === best.at && code.length > best.code.length)) {
-        best = { code, known: k, at };
-      }
-    }
-    return best;
-  };
-
-  const pickFaults = (state: ItemState, rng: Rng, n: number, avoid: number[] = []): number[] => {
-    const free = state.sites.map((_, i) => i).filter((i) => !avoid.includes(i));
-    const out: number[] = [];
-    while (out.length < n && free.length) out.push(free.splice(rng.int(free.length), 1)[0]);
-    return out;
-  };
-
-  const believesFaulty = (faults: number, rng: Rng): boolean =>
-    faults > 0 ? rng.next() >= p.falseAccept : rng.next() < p.falseReject;
-
-  const answer = (messages: Message[], o: ChatOptions): string => {
-    const role = o.role ?? "student";
-    const itemId = o.itemId;
-    const state = itemId ? states.get(itemId) : undefined;
-    if (!state) {
-      throw new ProviderError(
-        "sim",
-        "bad_request",
-        `the simulated provider needs the id of a known coding item (got ${
-          JSON.stringify(itemId)
-        })`,
-      );
-    }
-    const rng = createRng(sha256Hex({ seed: o.seed ?? 0, role, itemId, messages }).slice(0, 8));
-    const found = findProgram(state.item.id, lastUser(messages));
-    if (role === "student") {
-      if (!found) {
-        // A first answer (or a fresh sample for best-of-n).
-        const n = rng.next() < p.correctFirst ? 0 : rng.next() < p.twoFaults ? 2 : 1;
-        return fence(programOf(state, pickFaults(state, rng, n)));
-      }
-      const faults = found.known.faults;
-      if (faults.length > 0) {
-        if (rng.next() < p.repair) {
-          const fixed = rng.int(faults.length);
-          return fence(programOf(state, faults.filter((_, i) => i !== fixed)));
-        }
-        return fence(found.code);
-      }
-      if (rng.next() < p.breakOnFalseAlarm) {
-        return fence(programOf(state, pickFaults(state, rng, 1)));
-      }
-      return fence(found.code);
-    }
-    const faults = found ? found.known.faults.length : 1;
-    const faulty = believesFaulty(faults, rng);
-    if (role === "critic") {
-      return JSON.stringify({
-        critiques: faulty
-          ? [{
-            principleId: "correctness",
-            quote: "",
-            issue:
-              "The function returns wrong results on some inputs (an edge case is mishandled).",
-            fix: "Re-check boundary conditions, comparison operators and arithmetic.",
-            severity: "high",
-          }]
-          : [],
-      });
-    }
-    if (role === "judge") {
-      if (o.jsonSchema && JSON.stringify(o.jsonSchema).includes('"winner"')) {
-        return JSON.stringify({
-          winner: rng.next() < 0.5 ? "A" : "B",
-          reason: "simulated preference",
-        });
-      }
-      const score = faulty
-        ? Math.max(0, 0.45 - 0.1 * faults + 0.1 * rng.next())
-        : 0.85 + 0.15 * rng.next();
-      return JSON.stringify({
-        verdict: faulty ? "needs_revision" : "compliant",
-        reasons: [faulty ? "simulated: looks wrong on an edge case" : "simulated: looks correct"],
-        score: Math.round(score * 1000) / 1000,
-      });
-    }
-    return "Work through the boundary cases one by one and test each branch against the spec.";
-  };
-
+  const answer = (messages: Message[], o: ChatOptions): string =>
+    simulatedAnswer(states, known, p, messages, o);
   return {
     name: "sim",
     model,
@@ -230,4 +138,134 @@ function simulatedModel(
     },
     chat: simulatedChat(model, answer),
   };
+}
+
+/** Writes the item's reference with the given faults injected and remembers which faults it has. */
+function programOf(known: Map<string, Known>, state: ItemState, faults: number[]): string {
+  const sorted = [...new Set(faults)].sort((a, b) => a - b);
+  const code = applyFaults(state.item.reference, state.sites, sorted);
+  if (!known.has(code.trim())) known.set(code.trim(), { itemId: state.item.id, faults: sorted });
+  return code;
+}
+
+/** The program this simulator wrote that appears last in the text (the longest on a tie). */
+function findProgram(
+  known: Map<string, Known>,
+  itemId: string,
+  text: string,
+): { code: string; known: Known } | undefined {
+  let best: { code: string; known: Known; at: number } | undefined;
+  for (const [code, k] of known) {
+    if (k.itemId !== itemId) continue;
+    const at = text.lastIndexOf(code);
+    if (at < 0) continue;
+    if (!best || at > best.at || (at === best.at && code.length > best.code.length)) {
+      best = { code, known: k, at };
+    }
+  }
+  return best;
+}
+
+/** Draws up to `n` distinct fault sites of the item, skipping those in `avoid`. */
+function pickFaults(state: ItemState, rng: Rng, n: number, avoid: number[] = []): number[] {
+  const free = state.sites.map((_, i) => i).filter((i) => !avoid.includes(i));
+  const out: number[] = [];
+  while (out.length < n && free.length) out.push(free.splice(rng.int(free.length), 1)[0]);
+  return out;
+}
+
+/** Whether the simulated critic/judge thinks a program with `faults` faults is faulty. */
+function believesFaulty(p: Probabilities, faults: number, rng: Rng): boolean {
+  return faults > 0 ? rng.next() >= p.falseAccept : rng.next() < p.falseReject;
+}
+
+/** Answers one chat call in the role it asks for (student, critic, judge, or teacher). */
+function simulatedAnswer(
+  states: Map<string, ItemState>,
+  known: Map<string, Known>,
+  p: Probabilities,
+  messages: Message[],
+  o: ChatOptions,
+): string {
+  const role = o.role ?? "student";
+  const itemId = o.itemId;
+  const state = itemId ? states.get(itemId) : undefined;
+  if (!state) {
+    throw new ProviderError(
+      "sim",
+      "bad_request",
+      `the simulated provider needs the id of a known coding item (got ${JSON.stringify(itemId)})`,
+    );
+  }
+  const rng = createRng(sha256Hex({ seed: o.seed ?? 0, role, itemId, messages }).slice(0, 8));
+  const found = findProgram(known, state.item.id, lastUser(messages));
+  if (role === "student") return studentAnswer(known, p, state, rng, found);
+  const faults = found ? found.known.faults.length : 1;
+  const faulty = believesFaulty(p, faults, rng);
+  if (role === "critic") return criticAnswer(faulty);
+  if (role === "judge") return judgeAnswer(o, rng, faulty, faults);
+  return "Work through the boundary cases one by one and test each branch against the spec.";
+}
+
+/**
+ * The simulated student: a first answer with 0–2 faults, or a revision of the program it finds in
+ * the feedback (removing one fault, or breaking a correct program after a false alarm).
+ */
+function studentAnswer(
+  known: Map<string, Known>,
+  p: Probabilities,
+  state: ItemState,
+  rng: Rng,
+  found: { code: string; known: Known } | undefined,
+): string {
+  if (!found) {
+    // A first answer (or a fresh sample for best-of-n).
+    const n = rng.next() < p.correctFirst ? 0 : rng.next() < p.twoFaults ? 2 : 1;
+    return fence(programOf(known, state, pickFaults(state, rng, n)));
+  }
+  const faults = found.known.faults;
+  if (faults.length > 0) {
+    if (rng.next() < p.repair) {
+      const fixed = rng.int(faults.length);
+      return fence(programOf(known, state, faults.filter((_, i) => i !== fixed)));
+    }
+    return fence(found.code);
+  }
+  if (rng.next() < p.breakOnFalseAlarm) {
+    return fence(programOf(known, state, pickFaults(state, rng, 1)));
+  }
+  return fence(found.code);
+}
+
+/** The simulated critic's critique list: one correctness critique when it believes the program faulty. */
+function criticAnswer(faulty: boolean): string {
+  return JSON.stringify({
+    critiques: faulty
+      ? [{
+        principleId: "correctness",
+        quote: "",
+        issue: "The function returns wrong results on some inputs (an edge case is mishandled).",
+        fix: "Re-check boundary conditions, comparison operators and arithmetic.",
+        severity: "high",
+      }]
+      : [],
+  });
+}
+
+/** The simulated judge: a random pairwise winner, or a verdict with a score that tracks the faults. */
+function judgeAnswer(o: ChatOptions, rng: Rng, faulty: boolean, faults: number): string {
+  if (o.jsonSchema && JSON.stringify(o.jsonSchema).includes('"winner"')) {
+    return JSON.stringify({
+      winner: rng.next() < 0.5 ? "A" : "B",
+      reason: "simulated preference",
+    });
+  }
+  const score = faulty
+    ? Math.max(0, 0.45 - 0.1 * faults + 0.1 * rng.next())
+    : 0.85 + 0.15 * rng.next();
+  return JSON.stringify({
+    verdict: faulty ? "needs_revision" : "compliant",
+    reasons: [faulty ? "simulated: looks wrong on an edge case" : "simulated: looks correct"],
+    score: Math.round(score * 1000) / 1000,
+  });
 }
