@@ -9,11 +9,12 @@ import { z } from "zod";
 import type { Equals, Schema } from "../schemas/schema.ts";
 import { stringify } from "yaml";
 import { writeTextAtomic } from "../util/atomic.ts";
-import type { PreferenceExport } from "./export_preference_pairs.ts";
+import type { ExportSettings, PreferenceExport } from "./export_preference_pairs.ts";
 import {
   type ConversationalPreferenceRow,
   ConversationalPreferenceRowSchema,
   GATE_NAMES,
+  type GateCounts,
   GateCountsSchema,
   type StandardPreferenceRow,
   StandardPreferenceRowSchema,
@@ -99,6 +100,30 @@ export async function writePreferenceDataset(
   result: PreferenceExport,
   card: DatasetCard = {},
 ): Promise<WrittenDataset> {
+  const { format, rows, gates } = validateExport(dir, result, card);
+  const fileName = card.fileName ?? "train.jsonl";
+  const dataPath = join(dir, fileName);
+  const cardPath = join(dir, "README.md");
+  const text = cardText(rows, format, gates, result.settings, card, fileName);
+  const jsonl = rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
+  await writeTextAtomic(dataPath, jsonl);
+  await writeTextAtomic(cardPath, text);
+  return { dataPath, cardPath, rows: rows.length };
+}
+
+/** A preference row of either format. */
+type PreferenceRow = StandardPreferenceRow | ConversationalPreferenceRow;
+
+/**
+ * Checks the arguments of {@linkcode writePreferenceDataset} in order (dir, card, result, gates,
+ * format, rows) and returns the format, the schema-parsed rows and the gate counts, or throws a
+ * TypeError naming the first bad one.
+ */
+function validateExport(
+  dir: string,
+  result: PreferenceExport,
+  card: DatasetCard,
+): { format: "standard" | "conversational"; rows: PreferenceRow[]; gates: GateCounts } {
   if (typeof dir !== "string" || dir === "") {
     throw new TypeError(
       `writePreferenceDataset: dir must be a non-empty path, got ${JSON.stringify(dir)}`,
@@ -141,12 +166,23 @@ export async function writePreferenceDataset(
         `writePreferenceDataset: result.rows[${i}].${issue.path.join(".")}: ${issue.message}`,
       );
     }
-    return p.data as StandardPreferenceRow | ConversationalPreferenceRow;
+    return p.data as PreferenceRow;
   });
+  return { format, rows, gates: g.data };
+}
 
-  const fileName = card.fileName ?? "train.jsonl";
-  const dataPath = join(dir, fileName);
-  const cardPath = join(dir, "README.md");
+/**
+ * The dataset card `README.md`: Hugging Face front matter, description, format, provenance (card
+ * fields, else the distinct values found in the rows' metadata), quality gates and a loading snippet.
+ */
+function cardText(
+  rows: PreferenceRow[],
+  format: "standard" | "conversational",
+  gates: GateCounts,
+  settings: ExportSettings | undefined,
+  card: DatasetCard,
+  fileName: string,
+): string {
   const meta = rows.map((r) => r.metadata);
   const sources = card.sources ?? distinct(meta.map((m) => m.source));
   const hashes = card.constitutionHash === undefined
@@ -156,9 +192,6 @@ export async function writePreferenceDataset(
   const critics = distinct(meta.map((m) => m.critic));
   const generatedAt = card.generatedAt ?? new Date().toISOString();
   const name = card.name ?? "autoconstitution preference pairs";
-  const gates = g.data;
-  const settings = result.settings;
-
   const frontMatter = stringify({
     license: card.license ?? "other",
     pretty_name: name,
@@ -173,8 +206,7 @@ export async function writePreferenceDataset(
     ? "`prompt`, `chosen` and `rejected` are strings (TRL *standard* preference format)."
     : "`prompt` is a list of messages ending with the user turn; `chosen` and `rejected` are one " +
       "assistant message each (TRL *conversational* preference format).";
-  const gateRows = GATE_NAMES.map((k) => `| ${k} | ${gates[k]} |`).join("\n");
-  const text = `---
+  return `---
 ${frontMatter}
 ---
 
@@ -212,7 +244,21 @@ ${list(sources, "not recorded")}
 
 Prompt licence: ${card.promptLicense ?? "unknown"}
 
-## Quality gates
+${qualityGatesSection(gates, settings)}
+
+## Loading
+
+\`\`\`python
+from datasets import load_dataset
+ds = load_dataset("json", data_files="${fileName}", split="train")
+\`\`\`
+`;
+}
+
+/** The card's "Quality gates" section: what each gate drops (with the export's settings) and the counts. */
+function qualityGatesSection(gates: GateCounts, settings: ExportSettings | undefined): string {
+  const gateRows = GATE_NAMES.map((k) => `| ${k} | ${gates[k]} |`).join("\n");
+  return `## Quality gates
 
 Each trace is counted once, at the first gate it fails (in this order):
 
@@ -235,17 +281,5 @@ Each trace is counted once, at the first gate it fails (in this order):
 | --- | --- |
 ${gateRows}
 | **kept** | **${gates.kept}** |
-| total traces | ${gates.total} |
-
-## Loading
-
-\`\`\`python
-from datasets import load_dataset
-ds = load_dataset("json", data_files="${fileName}", split="train")
-\`\`\`
-`;
-  const jsonl = rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
-  await writeTextAtomic(dataPath, jsonl);
-  await writeTextAtomic(cardPath, text);
-  return { dataPath, cardPath, rows: rows.length };
+| total traces | ${gates.total} |`;
 }
