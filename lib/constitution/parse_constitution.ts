@@ -256,6 +256,33 @@ export function parseConstitution(
     throw new TypeError(`parseConstitution: text must be a string, got ${typeof text}`);
   }
   const lines = stripComments(text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n").split("\n"));
+  const { title, drafts } = collectDrafts(lines, file);
+  const principles = principlesOf(drafts, file);
+  if (principles.length === 0) {
+    throw new ConstitutionError(
+      file,
+      'no principles found: write "## Title" headings or "- **id**: text" list items',
+      { line: 1 },
+    );
+  }
+  const constitution: Constitution = {
+    principles,
+    sources: [file],
+    hash: constitutionHash(principles),
+  };
+  if (title) constitution.title = title;
+  return constitution;
+}
+
+/**
+ * Walks the comment-free lines once and collects the title (first `#` heading) and a draft per
+ * principle: `##` headings with the lines under them, and list-form principles outside a heading
+ * principle with their continuation lines. Lines in code fences belong to the current principle.
+ */
+function collectDrafts(
+  lines: string[],
+  file: string,
+): { title: string | undefined; drafts: Draft[] } {
   let title: string | undefined;
   const drafts: Draft[] = [];
   let current: Draft | undefined;
@@ -319,7 +346,15 @@ export function parseConstitution(
     }
   }
   close();
+  return { title, drafts };
+}
 
+/**
+ * Turns drafts into principles in order: derives each id (attribute or slug of the title),
+ * normalises the text, and throws naming the line for a missing title, an underivable or duplicate
+ * id, or an empty text.
+ */
+function principlesOf(drafts: Draft[], file: string): Principle[] {
   const principles: Principle[] = [];
   const firstLine = new Map<string, number>();
   for (const d of drafts) {
@@ -358,18 +393,5 @@ export function parseConstitution(
     if (d.attrs.replaces) principle.replaces = true;
     principles.push(principle);
   }
-  if (principles.length === 0) {
-    throw new ConstitutionError(
-      file,
-      'no principles found: write "## Title" headings or "- **id**: text" list items',
-      { line: 1 },
-    );
-  }
-  const constitution: Constitution = {
-    principles,
-    sources: [file],
-    hash: constitutionHash(principles),
-  };
-  if (title) constitution.title = title;
-  return constitution;
+  return principles;
 }
