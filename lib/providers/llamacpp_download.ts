@@ -161,6 +161,89 @@ export async function downloadWithChecksum(
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
   const provider = options.provider ?? "llamacpp";
+  const { expectedOption, retries } = checkDownloadArguments(url, dest, options);
+  const retryDelayMs = options.retryDelayMs ?? 500;
+  const part = `${dest}.part`;
+  await Deno.mkdir(dirname(dest), { recursive: true });
+  if (options.resume === false) await Deno.remove(part).catch(() => {});
+  const d: Download = { url, dest, part, provider, origin: new URL(url).origin, options };
+
+  let resumedBytes: number | undefined;
+  for (let attempt = 1;; attempt++) {
+    if (options.signal?.aborted) throw aborted(d, options.signal.reason);
+    let offset = (await fileSize(part)) ?? 0;
+    const knownSize = options.size ?? d.announcedSize;
+    if (knownSize !== undefined && offset > knownSize) {
+      await Deno.remove(part).catch(() => {});
+      offset = 0;
+    }
+    resumedBytes ??= offset;
+    const started = performance.now();
+    try {
+      let totalBytes = knownSize;
+      if (knownSize === undefined || offset < knownSize) {
+        const transfer = await startTransfer(d, offset, knownSize);
+        totalBytes = transfer.totalBytes;
+        if (transfer.start === 0) {
+          offset = 0;
+          if (attempt === 1) resumedBytes = 0;
+        }
+        await receive(d, transfer.body, offset, totalBytes, started);
+      }
+      return await verifyAndPlace(d, expectedOption, totalBytes, {
+        resumedBytes,
+        attempts: attempt,
+        started,
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw aborted(d, error);
+      if (error instanceof ProviderError) throw error;
+      if (attempt > retries) {
+        const have = (await fileSize(part)) ?? 0;
+        throw new ProviderError(
+          provider,
+          "connection",
+          `download of ${url} failed after ${attempt} attempt(s): ${
+            (error as Error).message ?? error
+          }` + (have > 0 ? ` (${have} bytes kept in ${part}; run again to resume)` : ""),
+          { cause: error },
+        );
+      }
+      try {
+        await abortableSleep(retryDelayMs * 2 ** (attempt - 1), options.signal);
+      } catch (cause) {
+        throw aborted(d, cause);
+      }
+    }
+  }
+}
+
+/** One download in progress: its arguments and what the server announced along the way. */
+interface Download {
+  url: string;
+  dest: string;
+  /** `<dest>.part`, where the bytes go until verified. */
+  part: string;
+  provider: string;
+  /** Origin of `url` (the only one that gets `Authorization`). */
+  origin: string;
+  options: DownloadOptions;
+  /** SHA-256 announced by a response (first one wins). */
+  announced?: string;
+  /** Size announced by a response (first one wins). */
+  announcedSize?: number;
+}
+
+/**
+ * Checks the arguments of {@linkcode downloadWithChecksum} in order (url, dest, sha256, size,
+ * retries), throwing a TypeError or RangeError for the first bad one; returns the lower-cased
+ * expected checksum and the retry count.
+ */
+function checkDownloadArguments(
+  url: string,
+  dest: string,
+  options: DownloadOptions,
+): { expectedOption: string | undefined; retries: number } {
   if (typeof url !== "string" || !/^https?:\/\//.test(url)) {
     throw new TypeError(`url must be an http(s) URL, got ${String(url)}`);
   }
@@ -178,205 +261,199 @@ export async function downloadWithChecksum(
   if (!Number.isInteger(retries) || retries < 0) {
     throw new RangeError(`retries must be a non-negative integer, got ${String(options.retries)}`);
   }
-  const retryDelayMs = options.retryDelayMs ?? 500;
-  const part = `${dest}.part`;
-  await Deno.mkdir(dirname(dest), { recursive: true });
-  if (options.resume === false) await Deno.remove(part).catch(() => {});
-  const origin = new URL(url).origin;
-  const aborted = (cause?: unknown) =>
-    new ProviderError(provider, "aborted", `download of ${url} was aborted`, { cause });
+  return { expectedOption, retries };
+}
 
-  let announced: string | undefined;
-  let announcedSize: number | undefined;
-  let resumedBytes: number | undefined;
-  for (let attempt = 1;; attempt++) {
-    if (options.signal?.aborted) throw aborted(options.signal.reason);
-    let offset = (await fileSize(part)) ?? 0;
-    const knownSize = options.size ?? announcedSize;
-    if (knownSize !== undefined && offset > knownSize) {
-      await Deno.remove(part).catch(() => {});
-      offset = 0;
-    }
-    resumedBytes ??= offset;
-    const started = performance.now();
-    try {
-      let totalBytes = knownSize;
-      if (knownSize === undefined || offset < knownSize) {
-        const response = await request(offset);
-        if (response.status === 416) {
-          // The part is not a prefix the server can continue: start over.
-          await response.body?.cancel();
-          await Deno.remove(part).catch(() => {});
-          throw new CutError("the server refused the range; starting over");
-        }
-        if (!response.ok || !response.body) {
-          await response.body?.cancel();
-          throw new ProviderError(
-            provider,
-            kindForStatus(response.status),
-            `cannot download ${url}`,
-            {
-              status: response.status,
-            },
-          );
-        }
-        let start = 0;
-        if (response.status === 206) {
-          const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(
-            response.headers.get("content-range") ?? "",
-          );
-          start = range ? Number(range[1]) : -1;
-          if (start !== offset) {
-            await response.body.cancel();
-            await Deno.remove(part).catch(() => {});
-            throw new CutError(`the server resumed at ${start} instead of ${offset}`);
-          }
-          if (range && range[2] !== "*") totalBytes ??= Number(range[2]);
-        } else {
-          const length = intHeader(response.headers, "content-length");
-          if (length !== undefined) totalBytes ??= length;
-        }
-        totalBytes ??= announcedSize;
-        if (start === 0) {
-          offset = 0;
-          if (attempt === 1) resumedBytes = 0;
-        }
-        await receive(response.body, offset, totalBytes, started);
-      }
-      const onDisk = (await fileSize(part)) ?? 0;
-      const wantedSize = options.size ?? announcedSize ?? totalBytes;
-      if (wantedSize !== undefined && onDisk < wantedSize) {
-        throw new CutError(`the transfer ended after ${onDisk} of ${wantedSize} bytes`);
-      }
-      if (wantedSize !== undefined && onDisk > wantedSize) {
-        await Deno.remove(part).catch(() => {});
-        throw new ProviderError(
-          provider,
-          "bad_response",
-          `size mismatch for ${url}: expected ${wantedSize} bytes, got ${onDisk}; the download was discarded`,
-        );
-      }
-      const hash = createHash("sha256");
-      await hashFile(part, hash);
-      const sha256 = hash.digest("hex");
-      const expected = expectedOption ?? announced;
-      if (expected !== undefined && expected !== sha256) {
-        await Deno.remove(part).catch(() => {});
-        throw new ProviderError(
-          provider,
-          "bad_response",
-          `sha256 mismatch for ${url}: expected ${expected}, got ${sha256}; the download was discarded`,
-        );
-      }
-      await Deno.rename(part, dest);
-      options.onProgress?.({
-        url,
-        receivedBytes: onDisk,
-        totalBytes: onDisk,
-        resumedFrom: resumedBytes,
-        elapsedMs: performance.now() - started,
-        done: true,
-      });
-      return {
-        path: dest,
-        sha256,
-        bytes: onDisk,
-        verifiedAgainst: expectedOption ? "option" : announced ? "server" : "none",
-        resumedBytes,
-        attempts: attempt,
-      };
-    } catch (error) {
-      if (options.signal?.aborted) throw aborted(error);
-      if (error instanceof ProviderError) throw error;
-      if (attempt > retries) {
-        const have = (await fileSize(part)) ?? 0;
-        throw new ProviderError(
-          provider,
-          "connection",
-          `download of ${url} failed after ${attempt} attempt(s): ${
-            (error as Error).message ?? error
-          }` + (have > 0 ? ` (${have} bytes kept in ${part}; run again to resume)` : ""),
-          { cause: error },
-        );
-      }
-      try {
-        await abortableSleep(retryDelayMs * 2 ** (attempt - 1), options.signal);
-      } catch (cause) {
-        throw aborted(cause);
-      }
-    }
+/** The `aborted` error of a download. */
+function aborted(d: Download, cause?: unknown): ProviderError {
+  return new ProviderError(d.provider, "aborted", `download of ${d.url} was aborted`, { cause });
+}
+
+/**
+ * Requests the bytes from `offset` on and checks the response: a refused range or a resume at the
+ * wrong offset discards the part (CutError, worth retrying), an HTTP error throws a ProviderError.
+ * Returns the body, where it starts (0: from scratch) and the total size when now known.
+ */
+async function startTransfer(
+  d: Download,
+  offset: number,
+  knownSize: number | undefined,
+): Promise<{ body: ReadableStream<Uint8Array>; start: number; totalBytes: number | undefined }> {
+  let totalBytes = knownSize;
+  const response = await request(d, offset);
+  if (response.status === 416) {
+    // The part is not a prefix the server can continue: start over.
+    await response.body?.cancel();
+    await Deno.remove(d.part).catch(() => {});
+    throw new CutError("the server refused the range; starting over");
   }
-
-  async function request(offset: number): Promise<Response> {
-    let current = url;
-    for (let hop = 0; hop <= 10; hop++) {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(options.headers ?? {})) {
-        if (name.toLowerCase() === "authorization" && new URL(current).origin !== origin) continue;
-        headers[name] = value;
-      }
-      if (offset > 0) headers["range"] = `bytes=${offset}-`;
-      let response: Response;
-      try {
-        response = await fetch(current, { redirect: "manual", signal: options.signal, headers });
-      } catch (error) {
-        if (options.signal?.aborted) throw aborted(error);
-        throw new ProviderError(provider, "connection", `cannot download ${current}: ${error}`, {
-          cause: error,
-        });
-      }
-      announced ??= announcedSha256(response.headers);
-      announcedSize ??= intHeader(response.headers, "x-linked-size");
-      const location = response.headers.get("location");
-      if (response.status >= 300 && response.status < 400 && location) {
-        await response.body?.cancel();
-        current = new URL(location, current).href;
-        continue;
-      }
-      return response;
-    }
-    throw new ProviderError(provider, "bad_response", `too many redirects downloading ${url}`);
-  }
-
-  async function receive(
-    body: ReadableStream<Uint8Array>,
-    offset: number,
-    totalBytes: number | undefined,
-    started: number,
-  ): Promise<void> {
-    const file = await Deno.open(
-      part,
-      offset > 0 ? { write: true, append: true } : { write: true, create: true, truncate: true },
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new ProviderError(
+      d.provider,
+      kindForStatus(response.status),
+      `cannot download ${d.url}`,
+      {
+        status: response.status,
+      },
     );
-    let receivedBytes = offset;
-    let reportedBytes = offset;
-    let reportedAt = 0;
-    const report = () => {
-      reportedBytes = receivedBytes;
-      reportedAt = performance.now();
-      options.onProgress?.({
-        url,
-        receivedBytes,
-        totalBytes,
-        resumedFrom: offset,
-        elapsedMs: reportedAt - started,
-      });
-    };
-    try {
-      for await (const chunk of body) {
-        let written = 0;
-        while (written < chunk.length) written += await file.write(chunk.subarray(written));
-        receivedBytes += chunk.length;
-        if (
-          options.onProgress &&
-          (receivedBytes - reportedBytes >= 1 << 20 || performance.now() - reportedAt >= 250)
-        ) report();
-      }
-    } catch (error) {
-      if (options.signal?.aborted) throw aborted(error);
-      throw new CutError(`the transfer was cut after ${receivedBytes} bytes: ${error}`);
-    } finally {
-      file.close();
+  }
+  let start = 0;
+  if (response.status === 206) {
+    const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(
+      response.headers.get("content-range") ?? "",
+    );
+    start = range ? Number(range[1]) : -1;
+    if (start !== offset) {
+      await response.body.cancel();
+      await Deno.remove(d.part).catch(() => {});
+      throw new CutError(`the server resumed at ${start} instead of ${offset}`);
     }
+    if (range && range[2] !== "*") totalBytes ??= Number(range[2]);
+  } else {
+    const length = intHeader(response.headers, "content-length");
+    if (length !== undefined) totalBytes ??= length;
+  }
+  totalBytes ??= d.announcedSize;
+  return { body: response.body, start, totalBytes };
+}
+
+/**
+ * Checks the finished part's size and SHA-256 against what was expected (discarding it on a
+ * mismatch; too short is a CutError), renames it into place, reports `done` and returns the result.
+ */
+async function verifyAndPlace(
+  d: Download,
+  expectedOption: string | undefined,
+  totalBytes: number | undefined,
+  attempt: { resumedBytes: number; attempts: number; started: number },
+): Promise<DownloadResult> {
+  const { url, part, provider, options } = d;
+  const onDisk = (await fileSize(part)) ?? 0;
+  const wantedSize = options.size ?? d.announcedSize ?? totalBytes;
+  if (wantedSize !== undefined && onDisk < wantedSize) {
+    throw new CutError(`the transfer ended after ${onDisk} of ${wantedSize} bytes`);
+  }
+  if (wantedSize !== undefined && onDisk > wantedSize) {
+    await Deno.remove(part).catch(() => {});
+    throw new ProviderError(
+      provider,
+      "bad_response",
+      `size mismatch for ${url}: expected ${wantedSize} bytes, got ${onDisk}; the download was discarded`,
+    );
+  }
+  const hash = createHash("sha256");
+  await hashFile(part, hash);
+  const sha256 = hash.digest("hex");
+  const expected = expectedOption ?? d.announced;
+  if (expected !== undefined && expected !== sha256) {
+    await Deno.remove(part).catch(() => {});
+    throw new ProviderError(
+      provider,
+      "bad_response",
+      `sha256 mismatch for ${url}: expected ${expected}, got ${sha256}; the download was discarded`,
+    );
+  }
+  await Deno.rename(part, d.dest);
+  options.onProgress?.({
+    url,
+    receivedBytes: onDisk,
+    totalBytes: onDisk,
+    resumedFrom: attempt.resumedBytes,
+    elapsedMs: performance.now() - attempt.started,
+    done: true,
+  });
+  return {
+    path: d.dest,
+    sha256,
+    bytes: onDisk,
+    verifiedAgainst: expectedOption ? "option" : d.announced ? "server" : "none",
+    resumedBytes: attempt.resumedBytes,
+    attempts: attempt.attempts,
+  };
+}
+
+/**
+ * Fetches `url` (from `offset` with a Range header), following at most 10 redirects by hand so
+ * the checksum and size announced on any hop are remembered; `Authorization` goes to the first
+ * origin only.
+ */
+async function request(d: Download, offset: number): Promise<Response> {
+  const { url, provider, options } = d;
+  let current = url;
+  for (let hop = 0; hop <= 10; hop++) {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(options.headers ?? {})) {
+      if (name.toLowerCase() === "authorization" && new URL(current).origin !== d.origin) continue;
+      headers[name] = value;
+    }
+    if (offset > 0) headers["range"] = `bytes=${offset}-`;
+    let response: Response;
+    try {
+      response = await fetch(current, { redirect: "manual", signal: options.signal, headers });
+    } catch (error) {
+      if (options.signal?.aborted) throw aborted(d, error);
+      throw new ProviderError(provider, "connection", `cannot download ${current}: ${error}`, {
+        cause: error,
+      });
+    }
+    d.announced ??= announcedSha256(response.headers);
+    d.announcedSize ??= intHeader(response.headers, "x-linked-size");
+    const location = response.headers.get("location");
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel();
+      current = new URL(location, current).href;
+      continue;
+    }
+    return response;
+  }
+  throw new ProviderError(provider, "bad_response", `too many redirects downloading ${url}`);
+}
+
+/**
+ * Appends the body to the part file (truncating it first when `offset` is 0), reporting progress
+ * at most once per MiB or 250 ms; a broken stream becomes a CutError.
+ */
+async function receive(
+  d: Download,
+  body: ReadableStream<Uint8Array>,
+  offset: number,
+  totalBytes: number | undefined,
+  started: number,
+): Promise<void> {
+  const { url, options } = d;
+  const file = await Deno.open(
+    d.part,
+    offset > 0 ? { write: true, append: true } : { write: true, create: true, truncate: true },
+  );
+  let receivedBytes = offset;
+  let reportedBytes = offset;
+  let reportedAt = 0;
+  const report = () => {
+    reportedBytes = receivedBytes;
+    reportedAt = performance.now();
+    options.onProgress?.({
+      url,
+      receivedBytes,
+      totalBytes,
+      resumedFrom: offset,
+      elapsedMs: reportedAt - started,
+    });
+  };
+  try {
+    for await (const chunk of body) {
+      let written = 0;
+      while (written < chunk.length) written += await file.write(chunk.subarray(written));
+      receivedBytes += chunk.length;
+      if (
+        options.onProgress &&
+        (receivedBytes - reportedBytes >= 1 << 20 || performance.now() - reportedAt >= 250)
+      ) report();
+    }
+  } catch (error) {
+    if (options.signal?.aborted) throw aborted(d, error);
+    throw new CutError(`the transfer was cut after ${receivedBytes} bytes: ${error}`);
+  } finally {
+    file.close();
   }
 }
