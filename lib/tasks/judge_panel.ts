@@ -145,6 +145,37 @@ export function createJudgePanel(
   judges: readonly Provider[],
   options: JudgePanelOptions,
 ): JudgePanel {
+  const panel = checkPanelOptions(judges, options);
+  return {
+    name: "judge_panel",
+    mode: panel.mode,
+    judges: panel.names,
+    score(item: OpenItem, answer: string, context: PanelContext): Promise<PanelScore> {
+      return scoreWithPanel(panel, item, answer, context);
+    },
+  };
+}
+
+/** A checked panel: its judges and their names, rubric, mode and sampling settings. */
+interface PanelSettings {
+  judges: readonly Provider[];
+  /** `name:model` of each judge. */
+  names: string[];
+  constitution: Constitution;
+  mode: PanelMode;
+  selection: PrincipleSelection | undefined;
+  temperature: number;
+  passThreshold: number;
+}
+
+/**
+ * Checks the judges and options of {@linkcode createJudgePanel} in order (judges, each judge,
+ * constitution, mode, temperature, pass threshold, selection) and fills in the defaults.
+ */
+function checkPanelOptions(
+  judges: readonly Provider[],
+  options: JudgePanelOptions,
+): PanelSettings {
   if (!Array.isArray(judges) || judges.length === 0) {
     throw new TypeError(
       `Cannot create a judge panel without judges: current value is ${
@@ -188,105 +219,134 @@ export function createJudgePanel(
   const selection = options.selection;
   selectPrinciples(constitution, selection); // unknown ids or tags throw here, not mid-run
   const names = judges.map((judge) => `${judge.name}:${judge.model}`);
+  return { judges, names, constitution, mode, selection, temperature, passThreshold };
+}
 
-  async function askJudge(
-    provider: Provider,
-    j: number,
-    item: OpenItem,
-    answer: string,
-    context: PanelContext,
-    reference: string | undefined,
-  ): Promise<JudgeOutcome> {
-    const roleOptions = {
-      seed: deriveSeed(context.seed, [item.id, "panel", j, mode]),
-      temperature,
-      signal: context.signal,
-      itemId: item.id,
-    };
-    if (mode === "pointwise") {
-      const r = await judgeVerdict(
-        provider,
-        { prompt: item.prompt, answer, constitution, selection },
-        roleOptions,
-      );
-      if (!r.ok) return { score: null, note: `unscored (${clip(r.error)})` };
-      return { score: r.value.score, note: `${r.value.score} (${r.value.verdict})` };
-    }
-    const r = await judgePairwise(
+/** Asks judge `j` for its score of one answer (pointwise verdict, or pairwise in both orders). */
+async function askJudge(
+  panel: PanelSettings,
+  provider: Provider,
+  j: number,
+  item: OpenItem,
+  answer: string,
+  context: PanelContext,
+  reference: string | undefined,
+): Promise<JudgeOutcome> {
+  const { mode, constitution, selection } = panel;
+  const roleOptions = {
+    seed: deriveSeed(context.seed, [item.id, "panel", j, mode]),
+    temperature: panel.temperature,
+    signal: context.signal,
+    itemId: item.id,
+  };
+  if (mode === "pointwise") {
+    const r = await judgeVerdict(
       provider,
-      { prompt: item.prompt, a: reference!, b: answer, constitution, selection },
-      { ...roleOptions, swap: true },
+      { prompt: item.prompt, answer, constitution, selection },
+      roleOptions,
     );
     if (!r.ok) return { score: null, note: `unscored (${clip(r.error)})` };
-    if (!r.value.consistent) {
-      return {
-        score: 0.5,
-        note:
-          `0.5 (tie: the verdict flipped with position, A/B order said ${r.value.original.winner})`,
-      };
-    }
-    const winner = r.value.winner;
-    const score = winner === "B" ? 1 : winner === "A" ? 0 : 0.5;
-    const said = winner === "B" ? "the answer wins" : winner === "A" ? "the reference wins" : "tie";
-    return { score, note: `${score} (${said} in both orders)` };
+    return { score: r.value.score, note: `${r.value.score} (${r.value.verdict})` };
   }
+  const r = await judgePairwise(
+    provider,
+    { prompt: item.prompt, a: reference!, b: answer, constitution, selection },
+    { ...roleOptions, swap: true },
+  );
+  if (!r.ok) return { score: null, note: `unscored (${clip(r.error)})` };
+  if (!r.value.consistent) {
+    return {
+      score: 0.5,
+      note:
+        `0.5 (tie: the verdict flipped with position, A/B order said ${r.value.original.winner})`,
+    };
+  }
+  const winner = r.value.winner;
+  const score = winner === "B" ? 1 : winner === "A" ? 0 : 0.5;
+  const said = winner === "B" ? "the answer wins" : winner === "A" ? "the reference wins" : "tie";
+  return { score, note: `${score} (${said} in both orders)` };
+}
 
+/**
+ * Checks the item, answer and context of one {@linkcode JudgePanel.score} call and returns the
+ * reference to compare against (required pairwise).
+ */
+function checkScoreArguments(
+  mode: PanelMode,
+  item: OpenItem,
+  answer: string,
+  context: PanelContext,
+): string | undefined {
+  if (!item || typeof item.id !== "string" || typeof item.prompt !== "string") {
+    throw new TypeError(
+      `Cannot score with the judge panel: item must have a string id and prompt, current value is ${
+        JSON.stringify(item)
+      }`,
+    );
+  }
+  if (typeof answer !== "string") {
+    throw new TypeError(
+      `Cannot score item "${item.id}" with the judge panel: answer must be a string, current value is ${typeof answer}`,
+    );
+  }
+  if (!context || !Number.isSafeInteger(context.seed)) {
+    throw new RangeError(
+      `Cannot score item "${item.id}" with context.seed as a safe integer: current value is ${context?.seed}`,
+    );
+  }
+  const reference = context.reference ?? item.reference;
+  if (mode === "pairwise" && (typeof reference !== "string" || reference.trim() === "")) {
+    throw new TypeError(
+      `Cannot score item "${item.id}" pairwise without a reference (context.reference or ` +
+        `item.reference): current value is ${JSON.stringify(reference)}`,
+    );
+  }
+  return reference;
+}
+
+/**
+ * Scores one answer with every judge concurrently, reports the call records in panel order, rethrows
+ * the first provider error, and summarises the judges' outcomes.
+ */
+async function scoreWithPanel(
+  panel: PanelSettings,
+  item: OpenItem,
+  answer: string,
+  context: PanelContext,
+): Promise<PanelScore> {
+  const reference = checkScoreArguments(panel.mode, item, answer, context);
+  const { judges } = panel;
+  const records: CallRecord[][] = judges.map(() => []);
+  const settled = await Promise.allSettled(judges.map((judge, j) => {
+    const provider = context.onCall
+      ? withCallRecording(judge, (r) => records[j].push(r), { defaultRole: "judge" })
+      : judge;
+    return askJudge(panel, provider, j, item, answer, context, reference);
+  }));
+  if (context.onCall) { for (const list of records) for (const r of list) context.onCall(r); }
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  const outcomes = settled.map((s) => (s as PromiseFulfilledResult<JudgeOutcome>).value);
+  return summarizeOutcomes(panel, outcomes);
+}
+
+/** The panel's score: the mean of the judges that scored (unscored when none did), with a detail text. */
+function summarizeOutcomes(panel: PanelSettings, outcomes: JudgeOutcome[]): PanelScore {
+  const { mode, names, judges } = panel;
+  const judgeScores = outcomes.map((o) => o.score);
+  const scored = judgeScores.filter((s): s is number => s !== null);
+  const unscored = scored.length === 0;
+  const score = unscored ? 0 : scored.reduce((a, b) => a + b, 0) / scored.length;
+  const lines = outcomes.map((o, j) => `${names[j]}: ${o.note}`);
+  const head = unscored
+    ? `unscored: no judge of the ${mode} panel gave a parseable verdict`
+    : `${mode} panel mean ${round(score)} over ${scored.length} of ${judges.length} judges`;
   return {
-    name: "judge_panel",
-    mode,
-    judges: names,
-    async score(item: OpenItem, answer: string, context: PanelContext): Promise<PanelScore> {
-      if (!item || typeof item.id !== "string" || typeof item.prompt !== "string") {
-        throw new TypeError(
-          `Cannot score with the judge panel: item must have a string id and prompt, current value is ${
-            JSON.stringify(item)
-          }`,
-        );
-      }
-      if (typeof answer !== "string") {
-        throw new TypeError(
-          `Cannot score item "${item.id}" with the judge panel: answer must be a string, current value is ${typeof answer}`,
-        );
-      }
-      if (!context || !Number.isSafeInteger(context.seed)) {
-        throw new RangeError(
-          `Cannot score item "${item.id}" with context.seed as a safe integer: current value is ${context?.seed}`,
-        );
-      }
-      const reference = context.reference ?? item.reference;
-      if (mode === "pairwise" && (typeof reference !== "string" || reference.trim() === "")) {
-        throw new TypeError(
-          `Cannot score item "${item.id}" pairwise without a reference (context.reference or ` +
-            `item.reference): current value is ${JSON.stringify(reference)}`,
-        );
-      }
-      const records: CallRecord[][] = judges.map(() => []);
-      const settled = await Promise.allSettled(judges.map((judge, j) => {
-        const provider = context.onCall
-          ? withCallRecording(judge, (r) => records[j].push(r), { defaultRole: "judge" })
-          : judge;
-        return askJudge(provider, j, item, answer, context, reference);
-      }));
-      if (context.onCall) { for (const list of records) for (const r of list) context.onCall(r); }
-      const failed = settled.find((s) => s.status === "rejected");
-      if (failed) throw (failed as PromiseRejectedResult).reason;
-      const outcomes = settled.map((s) => (s as PromiseFulfilledResult<JudgeOutcome>).value);
-      const judgeScores = outcomes.map((o) => o.score);
-      const scored = judgeScores.filter((s): s is number => s !== null);
-      const unscored = scored.length === 0;
-      const score = unscored ? 0 : scored.reduce((a, b) => a + b, 0) / scored.length;
-      const lines = outcomes.map((o, j) => `${names[j]}: ${o.note}`);
-      const head = unscored
-        ? `unscored: no judge of the ${mode} panel gave a parseable verdict`
-        : `${mode} panel mean ${round(score)} over ${scored.length} of ${judges.length} judges`;
-      return {
-        score,
-        passed: !unscored && score >= passThreshold,
-        unscored,
-        judgeScores,
-        detail: [head, ...lines].join("\n"),
-      };
-    },
+    score,
+    passed: !unscored && score >= panel.passThreshold,
+    unscored,
+    judgeScores,
+    detail: [head, ...lines].join("\n"),
   };
 }
 
