@@ -390,21 +390,52 @@ function firstLines(text: string, max = 600): string {
   return t.length > max ? t.slice(0, max) + "…" : t;
 }
 
+/** How the sandboxed process ended, as {@linkcode judge} needs it. */
+interface ProcessOutcome {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  stderr: string;
+  spawnError?: string;
+  timeoutMs: number;
+  memoryMb: number;
+}
+
+/** What the harness reported: per-test outcomes and the start, load, begin and end records. */
+interface Reports {
+  outcomes: TestOutcome[];
+  /** Tests with a valid report. */
+  reported: number;
+  /** Index of the test that began and has not reported yet. */
+  running: number | undefined;
+  start: HarnessRecord | undefined;
+  load: HarnessRecord | undefined;
+  end: HarnessRecord | undefined;
+  /** Reports that did not fit (unknown index, repeated, or wrong name). */
+  anomalies: string[];
+}
+
+/** The parts every verdict shares: the per-test outcomes and how many were reported. */
+type VerdictBase = Pick<Verdict, "tests" | "reported">;
+
 /** Turns the authenticated records and the process outcome into a status and per-test outcomes. */
 function judge(
   entryPoint: string,
   tests: TestCase[],
   records: HarnessRecord[],
-  proc: {
-    exitCode: number | null;
-    signal: string | null;
-    timedOut: boolean;
-    stderr: string;
-    spawnError?: string;
-    timeoutMs: number;
-    memoryMb: number;
-  },
+  proc: ProcessOutcome,
 ): Verdict {
+  const reports = collectReports(tests, records);
+  const passed = reports.outcomes.filter((o) => o.status === "passed").length;
+  const base = { tests: reports.outcomes, reported: reports.reported };
+  return startFailure(base, reports, proc) ??
+    (proc.timedOut ? timeoutVerdict(base, tests, reports, proc) : undefined) ??
+    loadFailure(base, entryPoint, reports.load) ??
+    exitVerdict(base, tests, reports, passed, proc);
+}
+
+/** Reads the records in order into per-test outcomes (not_run until reported) and the milestones. */
+function collectReports(tests: TestCase[], records: HarnessRecord[]): Reports {
   const n = tests.length;
   const outcomes: TestOutcome[] = tests.map((t) => notRun(t));
   let reported = 0;
@@ -439,8 +470,15 @@ function judge(
       };
     } else if (r.k === "end") end = r;
   }
-  const passed = outcomes.filter((o) => o.status === "passed").length;
-  const base = { tests: outcomes, reported };
+  return { outcomes, reported, running, start, load, end, anomalies };
+}
+
+/** A sandbox_error verdict when the sandbox or the harness never got going, else undefined. */
+function startFailure(
+  base: VerdictBase,
+  reports: Reports,
+  proc: ProcessOutcome,
+): Verdict | undefined {
   if (proc.spawnError) {
     return {
       ...base,
@@ -448,38 +486,59 @@ function judge(
       reason: `the sandbox could not be started: ${proc.spawnError}`,
     };
   }
-  if (!start && /^bwrap: /m.test(proc.stderr)) {
+  if (!reports.start && /^bwrap: /m.test(proc.stderr)) {
     return {
       ...base,
       status: "sandbox_error",
       reason: `bwrap failed: ${firstLines(proc.stderr, 300)}`,
     };
   }
-  if (!start && proc.exitCode === 3 && !proc.timedOut) {
+  if (!reports.start && proc.exitCode === 3 && !proc.timedOut) {
     return { ...base, status: "sandbox_error", reason: "the harness did not receive its key" };
   }
-  if (proc.timedOut) {
-    if (
-      running !== undefined && running >= 0 && running < n && outcomes[running].status === "not_run"
-    ) {
-      outcomes[running] = {
-        name: tests[running].name,
-        status: "timeout",
-        message: `still running after ${proc.timeoutMs} ms`,
-      };
-    }
-    const where = running !== undefined && running < n
-      ? ` while running test "${tests[running].name}"`
-      : load
-      ? ""
-      : " while loading the candidate";
-    return {
-      ...base,
+  return undefined;
+}
+
+/** The timeout verdict: marks the test that was running as timed out and says where it was killed. */
+function timeoutVerdict(
+  base: VerdictBase,
+  tests: TestCase[],
+  reports: Reports,
+  proc: ProcessOutcome,
+): Verdict {
+  const { outcomes, running, reported } = reports;
+  const n = tests.length;
+  if (
+    running !== undefined && running >= 0 && running < n && outcomes[running].status === "not_run"
+  ) {
+    outcomes[running] = {
+      name: tests[running].name,
       status: "timeout",
-      reason:
-        `killed after the ${proc.timeoutMs} ms time limit${where} (${reported}/${n} tests reported)`,
+      message: `still running after ${proc.timeoutMs} ms`,
     };
   }
+  const where = running !== undefined && running < n
+    ? ` while running test "${tests[running].name}"`
+    : reports.load
+    ? ""
+    : " while loading the candidate";
+  return {
+    ...base,
+    status: "timeout",
+    reason:
+      `killed after the ${proc.timeoutMs} ms time limit${where} (${reported}/${n} tests reported)`,
+  };
+}
+
+/**
+ * A compile_error or crashed verdict when the candidate module failed to load or does not define
+ * the entry point, else undefined.
+ */
+function loadFailure(
+  base: VerdictBase,
+  entryPoint: string,
+  load: HarnessRecord | undefined,
+): Verdict | undefined {
   if (load && load.ok === false) {
     const message = String(load.message ?? "");
     if (/Export '[^']+' is not defined in module|does not provide an export named/.test(message)) {
@@ -519,6 +578,22 @@ function judge(
       compileError: `entry point \`${entryPoint}\` is not defined`,
     };
   }
+  return undefined;
+}
+
+/**
+ * The verdict once the candidate loaded and the process ended on its own: passed/failed when every
+ * test was reported and the exit was clean, else memory, crashed, tests_not_run or sandbox_error.
+ */
+function exitVerdict(
+  base: VerdictBase,
+  tests: TestCase[],
+  reports: Reports,
+  passed: number,
+  proc: ProcessOutcome,
+): Verdict {
+  const { outcomes, reported, running, start, end, anomalies } = reports;
+  const n = tests.length;
   const complete = end !== undefined && Number(end.n) === n && reported === n &&
     anomalies.length === 0 &&
     Number(end.passed) === passed && start !== undefined && Number(start.n) === n;
