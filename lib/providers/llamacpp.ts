@@ -22,7 +22,13 @@ import {
   loadLlamaCppEngine,
   onLlamaCppLog,
 } from "./llamacpp_engine.ts";
-import { ggufModelHelp, locateGgufModel, resolveGgufModel } from "./llamacpp_model.ts";
+import {
+  type GgufLocation,
+  ggufModelHelp,
+  locateGgufModel,
+  type ResolvedGgufModel,
+  resolveGgufModel,
+} from "./llamacpp_model.ts";
 import { toGbnfJsonSchema } from "./llamacpp_schema.ts";
 import { defaultLlamaCppThreads } from "./llamacpp_threads.ts";
 import { type ChatOptions, type Provider, ProviderError } from "./types.ts";
@@ -244,6 +250,77 @@ function finishReason(stopReason: string): string {
  * ```
  */
 export function createLlamaCppProvider(options: LlamaCppProviderOptions = {}): LlamaCppProvider {
+  const { cacheDir, location } = checkProviderOptions(options);
+  const sink = options.onEvent;
+  const st: ProviderState = {
+    options,
+    cacheDir,
+    sink,
+    defaultMaxTokens: options.maxTokens ?? 512,
+    disposeController: new AbortController(),
+    tail: Promise.resolve(),
+    loaded: undefined,
+    disposed: false,
+    threads: options.threads ??
+      (location.exists ? defaultLlamaCppThreads(Deno.statSync(location.path).size) : undefined),
+    grammars: new Map<string, Promise<unknown>>(),
+    offLog: sink
+      ? onLlamaCppLog((line) =>
+        emit(sink, { type: "log", level: line.level, message: `llama.cpp: ${line.message}` })
+      )
+      : () => {},
+  };
+  const provider: LlamaCppProvider = {
+    name: NAME,
+    model: location.displayName,
+    get threads(): number | undefined {
+      return st.threads;
+    },
+    info(): LlamaCppInfo | undefined {
+      return st.loaded?.info;
+    },
+    load(loadOptions: { signal?: AbortSignal } = {}): Promise<LlamaCppInfo> {
+      return serial(st, () => doLoad(st, loadOptions.signal)).then((state) => state.info);
+    },
+    chat(messages: Message[], callOptions: ChatOptions = {}): Promise<ChatResponse> {
+      return chatCall(st, messages, callOptions);
+    },
+    dispose(): Promise<void> {
+      return disposeProvider(st);
+    },
+    [Symbol.asyncDispose](): Promise<void> {
+      return provider.dispose();
+    },
+  };
+  return provider;
+}
+
+/** The mutable state of one llama.cpp provider, shared by its methods. */
+interface ProviderState {
+  options: LlamaCppProviderOptions;
+  cacheDir: string;
+  sink: EventSink | undefined;
+  defaultMaxTokens: number;
+  /** Aborted by `dispose()`: ends every queued and running call. */
+  disposeController: AbortController;
+  /** The end of the queue of serial tasks (never rejects). */
+  tail: Promise<unknown>;
+  loaded: Loaded | undefined;
+  disposed: boolean;
+  threads: number | undefined;
+  /** Compiled grammars by their converted JSON schema. */
+  grammars: Map<string, Promise<unknown>>;
+  /** Stops forwarding llama.cpp's log lines. */
+  offLog: () => void;
+}
+
+/**
+ * Checks the options of {@linkcode createLlamaCppProvider} (shape, numbers, chat wrapper, sha256)
+ * and locates the model, throwing `not_found` when there is none or its path does not exist.
+ */
+function checkProviderOptions(
+  options: LlamaCppProviderOptions,
+): { cacheDir: string; location: GgufLocation } {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`options must be an object, got ${String(options)}`);
   }
@@ -268,259 +345,275 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions = {}): L
       `model file ${location.path} does not exist; ${ggufModelHelp(cacheDir)}`,
     );
   }
-  const sink = options.onEvent;
-  const defaultMaxTokens = options.maxTokens ?? 512;
-  const disposeController = new AbortController();
-  let tail: Promise<unknown> = Promise.resolve();
-  let loaded: Loaded | undefined;
-  let disposed = false;
-  let threads: number | undefined = options.threads ??
-    (location.exists ? defaultLlamaCppThreads(Deno.statSync(location.path).size) : undefined);
-  const grammars = new Map<string, Promise<unknown>>();
-  const offLog = sink
-    ? onLlamaCppLog((line) =>
-      emit(sink, { type: "log", level: line.level, message: `llama.cpp: ${line.message}` })
-    )
-    : () => {};
+  return { cacheDir, location };
+}
 
-  function serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = tail.then(task, task);
-    tail = run.catch(() => {});
-    return run;
+/** Runs `task` after every task queued before it (whether they succeeded or not). */
+function serial<T>(st: ProviderState, task: () => Promise<T>): Promise<T> {
+  const run = st.tail.then(task, task);
+  st.tail = run.catch(() => {});
+  return run;
+}
+
+/**
+ * Loads the engine and the model once (downloading an `hf:` model first), sets the thread count
+ * from the model's size, and sets up the context and chat; later calls return what was loaded.
+ */
+async function doLoad(st: ProviderState, signal: AbortSignal | undefined): Promise<Loaded> {
+  const { options } = st;
+  if (st.loaded) return st.loaded;
+  if (st.disposed) throw new ProviderError(NAME, "bad_request", "the provider was disposed");
+  const started = performance.now();
+  let engine: LlamaCppEngine;
+  try {
+    engine = await loadLlamaCppEngine({ engineDir: options.engineDir, env: options.env });
+  } catch (error) {
+    throw new ProviderError(NAME, "not_found", (error as Error).message, { cause: error });
   }
-
-  async function doLoad(signal: AbortSignal | undefined): Promise<Loaded> {
-    if (loaded) return loaded;
-    if (disposed) throw new ProviderError(NAME, "bad_request", "the provider was disposed");
-    const started = performance.now();
-    let engine: LlamaCppEngine;
-    try {
-      engine = await loadLlamaCppEngine({ engineDir: options.engineDir, env: options.env });
-    } catch (error) {
-      throw new ProviderError(NAME, "not_found", (error as Error).message, { cause: error });
-    }
-    const file = await resolveGgufModel(options.model, {
-      cacheDir,
-      env: options.env,
-      hfEndpoint: options.hfEndpoint,
-      sha256: options.sha256,
-      onProgress: options.onProgress,
-      signal,
-    });
-    const bytes = Deno.statSync(file.path).size;
-    threads = options.threads ?? defaultLlamaCppThreads(bytes);
-    if (disposed) throw new ProviderError(NAME, "aborted", "the provider was disposed");
-    let model: NativeModel;
-    try {
-      model = await engine.llama.loadModel({
-        modelPath: file.path,
-        gpuLayers: 0,
-        loadSignal: signal,
-      }) as NativeModel;
-    } catch (error) {
-      throw new ProviderError(NAME, "bad_request", `cannot load ${file.path}: ${error}`, {
-        cause: error,
-      });
-    }
-    let context: NativeContext | undefined;
-    try {
-      const contextSize = Math.min(options.contextSize ?? 4096, model.trainContextSize || 4096);
-      context = await model.createContext({ contextSize, threads, sequences: 1 });
-      const chatWrapper = engine.module.resolveChatWrapper(model, {
-        type: options.chatWrapper ?? "auto",
-        warningLogs: false,
-      });
-      const chat = new engine.module.LlamaChat({
-        contextSequence: context.getSequence(),
-        chatWrapper,
-        autoDisposeSequence: true,
-      }) as NativeChat;
-      const info: LlamaCppInfo = {
-        model: file.displayName,
-        path: file.path,
-        bytes,
-        threads,
-        contextSize: context.contextSize,
-        trainContextSize: model.trainContextSize,
-        chatWrapper: chat.chatWrapper.wrapperName,
-        engineVersion: LLAMACPP_ENGINE_VERSION,
-        loadMs: Math.round(performance.now() - started),
-      };
-      loaded = { engine, model, context, chat, info };
-      emit(sink, {
-        type: "log",
-        level: "info",
-        message: `llamacpp: loaded ${info.model} (${threads} thread${threads === 1 ? "" : "s"}, ` +
-          `context ${info.contextSize}, chat template ${info.chatWrapper}) in ${info.loadMs} ms`,
-      });
-      return loaded;
-    } catch (error) {
-      await context?.dispose().catch(() => {});
-      await model.dispose().catch(() => {});
-      throw new ProviderError(NAME, "bad_request", `cannot set up ${file.path}: ${error}`, {
-        cause: error,
-      });
-    }
-  }
-
-  function grammarFor(state: Loaded, schema: Record<string, unknown>): Promise<unknown> {
-    let converted: Record<string, unknown>;
-    try {
-      converted = toGbnfJsonSchema(schema);
-    } catch (error) {
-      throw new ProviderError(NAME, "bad_request", `unsupported jsonSchema: ${error}`, {
-        cause: error,
-      });
-    }
-    const key = stableStringify(converted);
-    let grammar = grammars.get(key);
-    if (!grammar) {
-      grammar = state.engine.llama.createGrammarForJsonSchema(converted);
-      grammars.set(key, grammar);
-      grammar.catch(() => grammars.delete(key));
-    }
-    return grammar.catch((error) => {
-      throw new ProviderError(
-        NAME,
-        "bad_request",
-        `cannot compile the jsonSchema grammar: ${error}`,
-        {
-          cause: error,
-        },
-      );
+  const file = await resolveGgufModel(options.model, {
+    cacheDir: st.cacheDir,
+    env: options.env,
+    hfEndpoint: options.hfEndpoint,
+    sha256: options.sha256,
+    onProgress: options.onProgress,
+    signal,
+  });
+  const bytes = Deno.statSync(file.path).size;
+  st.threads = options.threads ?? defaultLlamaCppThreads(bytes);
+  if (st.disposed) throw new ProviderError(NAME, "aborted", "the provider was disposed");
+  let model: NativeModel;
+  try {
+    model = await engine.llama.loadModel({
+      modelPath: file.path,
+      gpuLayers: 0,
+      loadSignal: signal,
+    }) as NativeModel;
+  } catch (error) {
+    throw new ProviderError(NAME, "bad_request", `cannot load ${file.path}: ${error}`, {
+      cause: error,
     });
   }
+  return await setUpChat(st, engine, model, file, bytes, started);
+}
 
-  async function generate(
-    state: Loaded,
-    messages: Message[],
-    callOptions: ChatOptions,
-    signal: AbortSignal,
-  ): Promise<ChatResponse> {
-    const history = toHistory(messages);
-    const inputTokens = state.chat.chatWrapper.generateContextState({ chatHistory: history })
-      .contextText.tokenize(state.model.tokenizer).length;
-    const room = state.info.contextSize - inputTokens;
-    if (room <= 0) {
-      throw new ProviderError(
-        NAME,
-        "bad_request",
-        `the prompt has ${inputTokens} tokens but the context holds ${state.info.contextSize}; ` +
-          `raise contextSize or shorten the prompt`,
-      );
-    }
-    const grammar = callOptions.jsonSchema
-      ? await grammarFor(state, callOptions.jsonSchema)
-      : undefined;
-    let outputTokens = 0;
-    const onToken = callOptions.onToken;
-    const result = await state.chat.generateResponse(history, {
-      maxTokens: Math.min(callOptions.maxTokens ?? defaultMaxTokens, room),
-      temperature: callOptions.temperature,
-      seed: callOptions.seed,
-      grammar,
-      signal,
-      stopOnAbortSignal: false,
-      onToken: (tokens: unknown[]) => {
-        outputTokens += tokens.length;
-      },
-      onTextChunk: onToken ? (text: string) => onToken(text) : undefined,
+/**
+ * Creates the context and the chat of a loaded model, records and announces what was loaded, and
+ * disposes of both on failure.
+ */
+async function setUpChat(
+  st: ProviderState,
+  engine: LlamaCppEngine,
+  model: NativeModel,
+  file: ResolvedGgufModel,
+  bytes: number,
+  started: number,
+): Promise<Loaded> {
+  const { options } = st;
+  const threads = st.threads;
+  let context: NativeContext | undefined;
+  try {
+    const contextSize = Math.min(options.contextSize ?? 4096, model.trainContextSize || 4096);
+    context = await model.createContext({ contextSize, threads, sequences: 1 });
+    const chatWrapper = engine.module.resolveChatWrapper(model, {
+      type: options.chatWrapper ?? "auto",
+      warningLogs: false,
     });
-    return {
-      text: result.response,
-      model: state.info.model,
-      usage: { inputTokens, outputTokens },
-      finishReason: finishReason(result.metadata.stopReason),
+    const chat = new engine.module.LlamaChat({
+      contextSequence: context.getSequence(),
+      chatWrapper,
+      autoDisposeSequence: true,
+    }) as NativeChat;
+    const info: LlamaCppInfo = {
+      model: file.displayName,
+      path: file.path,
+      bytes,
+      threads: threads!,
+      contextSize: context.contextSize,
+      trainContextSize: model.trainContextSize,
+      chatWrapper: chat.chatWrapper.wrapperName,
+      engineVersion: LLAMACPP_ENGINE_VERSION,
+      loadMs: Math.round(performance.now() - started),
     };
+    const loaded = { engine, model, context, chat, info };
+    st.loaded = loaded;
+    emit(st.sink, {
+      type: "log",
+      level: "info",
+      message: `llamacpp: loaded ${info.model} (${threads} thread${threads === 1 ? "" : "s"}, ` +
+        `context ${info.contextSize}, chat template ${info.chatWrapper}) in ${info.loadMs} ms`,
+    });
+    return loaded;
+  } catch (error) {
+    await context?.dispose().catch(() => {});
+    await model.dispose().catch(() => {});
+    throw new ProviderError(NAME, "bad_request", `cannot set up ${file.path}: ${error}`, {
+      cause: error,
+    });
   }
+}
 
-  const provider: LlamaCppProvider = {
-    name: NAME,
-    model: location.displayName,
-    get threads(): number | undefined {
-      return threads;
+/** The grammar for a call's `jsonSchema`, compiled once per distinct (converted) schema. */
+function grammarFor(
+  st: ProviderState,
+  state: Loaded,
+  schema: Record<string, unknown>,
+): Promise<unknown> {
+  const { grammars } = st;
+  let converted: Record<string, unknown>;
+  try {
+    converted = toGbnfJsonSchema(schema);
+  } catch (error) {
+    throw new ProviderError(NAME, "bad_request", `unsupported jsonSchema: ${error}`, {
+      cause: error,
+    });
+  }
+  const key = stableStringify(converted);
+  let grammar = grammars.get(key);
+  if (!grammar) {
+    grammar = state.engine.llama.createGrammarForJsonSchema(converted);
+    grammars.set(key, grammar);
+    grammar.catch(() => grammars.delete(key));
+  }
+  return grammar.catch((error) => {
+    throw new ProviderError(
+      NAME,
+      "bad_request",
+      `cannot compile the jsonSchema grammar: ${error}`,
+      {
+        cause: error,
+      },
+    );
+  });
+}
+
+/**
+ * Generates one answer on the loaded chat: counts the prompt's tokens, clamps `maxTokens` to the
+ * room left in the context, and applies the schema grammar, temperature, seed and token callback.
+ */
+async function generate(
+  st: ProviderState,
+  state: Loaded,
+  messages: Message[],
+  callOptions: ChatOptions,
+  signal: AbortSignal,
+): Promise<ChatResponse> {
+  const history = toHistory(messages);
+  const inputTokens = state.chat.chatWrapper.generateContextState({ chatHistory: history })
+    .contextText.tokenize(state.model.tokenizer).length;
+  const room = state.info.contextSize - inputTokens;
+  if (room <= 0) {
+    throw new ProviderError(
+      NAME,
+      "bad_request",
+      `the prompt has ${inputTokens} tokens but the context holds ${state.info.contextSize}; ` +
+        `raise contextSize or shorten the prompt`,
+    );
+  }
+  const grammar = callOptions.jsonSchema
+    ? await grammarFor(st, state, callOptions.jsonSchema)
+    : undefined;
+  let outputTokens = 0;
+  const onToken = callOptions.onToken;
+  const result = await state.chat.generateResponse(history, {
+    maxTokens: Math.min(callOptions.maxTokens ?? st.defaultMaxTokens, room),
+    temperature: callOptions.temperature,
+    seed: callOptions.seed,
+    grammar,
+    signal,
+    stopOnAbortSignal: false,
+    onToken: (tokens: unknown[]) => {
+      outputTokens += tokens.length;
     },
-    info(): LlamaCppInfo | undefined {
-      return loaded?.info;
-    },
-    load(loadOptions: { signal?: AbortSignal } = {}): Promise<LlamaCppInfo> {
-      return serial(() => doLoad(loadOptions.signal)).then((state) => state.info);
-    },
-    chat(messages: Message[], callOptions: ChatOptions = {}): Promise<ChatResponse> {
-      if (!Array.isArray(messages) || messages.length === 0) {
-        return Promise.reject(
-          new TypeError(`messages must be a non-empty array, got ${JSON.stringify(messages)}`),
-        );
-      }
-      if (disposed) {
-        return Promise.reject(new ProviderError(NAME, "bad_request", "the provider was disposed"));
-      }
-      const timeoutMs = callOptions.timeoutMs;
-      if (
-        timeoutMs !== undefined &&
-        (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs <= 0)
-      ) {
-        return Promise.reject(
-          new RangeError(`timeoutMs must be a positive number, got ${String(timeoutMs)}`),
-        );
-      }
-      const outer = callOptions.signal
-        ? AbortSignal.any([callOptions.signal, disposeController.signal])
-        : disposeController.signal;
-      const abortedError = (cause?: unknown): ProviderError =>
-        new ProviderError(
-          NAME,
-          "aborted",
-          disposeController.signal.aborted && !callOptions.signal?.aborted
-            ? "the provider was disposed"
-            : "the call was aborted",
-          { cause },
-        );
-      return serial(async () => {
-        if (outer.aborted) throw abortedError();
-        // Loading (and a first-time hf: download) is not bounded by the per-call timeout, only by
-        // the caller's signal and disposal; the timeout starts when this call starts generating.
-        let state: Loaded;
-        try {
-          state = await doLoad(outer);
-        } catch (error) {
-          if (outer.aborted) throw abortedError(error);
-          throw error;
-        }
-        const call = createCallSignal(outer, timeoutMs);
-        try {
-          return await generate(state, messages, callOptions, call.signal);
-        } catch (error) {
-          const aborted = call.why() === "timeout" ? call.error(NAME, error) : undefined;
-          if (aborted) throw aborted;
-          if (outer.aborted) throw abortedError(error);
-          if (error instanceof ProviderError) throw error;
-          throw new ProviderError(NAME, "server", `llama.cpp failed: ${error}`, { cause: error });
-        }
-      });
-    },
-    async dispose(): Promise<void> {
-      if (disposed) return;
-      disposed = true;
-      disposeController.abort();
-      await tail;
-      offLog();
-      const state = loaded;
-      loaded = undefined;
-      grammars.clear();
-      if (!state) return;
-      state.chat.dispose();
-      await state.context.dispose().catch(() => {});
-      await state.model.dispose().catch(() => {});
-      // node-llama-cpp frees its reserved threads on a 0 ms timer after each batch, and dispose()
-      // does not cancel it; let it fire so no timer outlives the provider.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    },
-    [Symbol.asyncDispose](): Promise<void> {
-      return provider.dispose();
-    },
+    onTextChunk: onToken ? (text: string) => onToken(text) : undefined,
+  });
+  return {
+    text: result.response,
+    model: state.info.model,
+    usage: { inputTokens, outputTokens },
+    finishReason: finishReason(result.metadata.stopReason),
   };
-  return provider;
+}
+
+/**
+ * One `chat()` call: checks its arguments, then, in turn behind earlier calls, loads the model and
+ * generates under the call's timeout, mapping aborts, timeouts and engine failures to ProviderErrors.
+ */
+function chatCall(
+  st: ProviderState,
+  messages: Message[],
+  callOptions: ChatOptions,
+): Promise<ChatResponse> {
+  if (!Array.isArray(messages) || messages.length === 0) {
+    return Promise.reject(
+      new TypeError(`messages must be a non-empty array, got ${JSON.stringify(messages)}`),
+    );
+  }
+  if (st.disposed) {
+    return Promise.reject(new ProviderError(NAME, "bad_request", "the provider was disposed"));
+  }
+  const timeoutMs = callOptions.timeoutMs;
+  if (
+    timeoutMs !== undefined &&
+    (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs <= 0)
+  ) {
+    return Promise.reject(
+      new RangeError(`timeoutMs must be a positive number, got ${String(timeoutMs)}`),
+    );
+  }
+  const { disposeController } = st;
+  const outer = callOptions.signal
+    ? AbortSignal.any([callOptions.signal, disposeController.signal])
+    : disposeController.signal;
+  const abortedError = (cause?: unknown): ProviderError =>
+    new ProviderError(
+      NAME,
+      "aborted",
+      disposeController.signal.aborted && !callOptions.signal?.aborted
+        ? "the provider was disposed"
+        : "the call was aborted",
+      { cause },
+    );
+  return serial(st, async () => {
+    if (outer.aborted) throw abortedError();
+    // Loading (and a first-time hf: download) is not bounded by the per-call timeout, only by
+    // the caller's signal and disposal; the timeout starts when this call starts generating.
+    let state: Loaded;
+    try {
+      state = await doLoad(st, outer);
+    } catch (error) {
+      if (outer.aborted) throw abortedError(error);
+      throw error;
+    }
+    const call = createCallSignal(outer, timeoutMs);
+    try {
+      return await generate(st, state, messages, callOptions, call.signal);
+    } catch (error) {
+      const aborted = call.why() === "timeout" ? call.error(NAME, error) : undefined;
+      if (aborted) throw aborted;
+      if (outer.aborted) throw abortedError(error);
+      if (error instanceof ProviderError) throw error;
+      throw new ProviderError(NAME, "server", `llama.cpp failed: ${error}`, { cause: error });
+    }
+  });
+}
+
+/** Disposes once: aborts every call, waits for the queue, stops the log and frees the model. */
+async function disposeProvider(st: ProviderState): Promise<void> {
+  if (st.disposed) return;
+  st.disposed = true;
+  st.disposeController.abort();
+  await st.tail;
+  st.offLog();
+  const state = st.loaded;
+  st.loaded = undefined;
+  st.grammars.clear();
+  if (!state) return;
+  state.chat.dispose();
+  await state.context.dispose().catch(() => {});
+  await state.model.dispose().catch(() => {});
+  // node-llama-cpp frees its reserved threads on a 0 ms timer after each batch, and dispose()
+  // does not cancel it; let it fire so no timer outlives the provider.
+  await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Options for {@linkcode checkLlamaCpp}. */
