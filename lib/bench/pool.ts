@@ -538,7 +538,7 @@ export async function runPool(task: Task, options: PoolOptions): Promise<PoolRes
 /**
  * How the cost of a configuration (n_p, n_fr) is counted, in the words the reports use.
  */
-export const COST_DEFINITION =
+export const COST_DEFINITION: string =
   "cost of (n_p, n_fr) = the tokens (prompt + completion) of the n_p initial samples, plus — when " +
   "n_fr > 0 — any gate tokens no repair accounts for (a critic-verdict gate that found nothing), " +
   "plus, for each sample that failed its gate, the tokens of its first n_fr repairs (critic " +
