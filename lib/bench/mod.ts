@@ -160,10 +160,10 @@ export {
 export { readPoolFile, readPoolInfo } from "./pool_file.ts";
 export {
   estimateFrontier,
+  formatTokens,
   type FrontierGrid,
   type FrontierOptions,
   frontierVerdict,
-  formatTokens,
   passAtK,
 } from "./frontier.ts";
 export {
