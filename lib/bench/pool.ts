@@ -22,8 +22,6 @@ import type { Item } from "../schemas/item.ts";
 import type { CallRecord } from "../schemas/trace.ts";
 import { emit, type EventSink } from "../schemas/events.ts";
 import type { Provider } from "../providers/types.ts";
-import { withCache } from "../providers/cache.ts";
-import { createLimiter, withLimiter } from "../providers/limiter.ts";
 import { withCallRecording } from "../providers/record.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import type { Critic, Scorer } from "../loop/types.ts";
@@ -36,8 +34,8 @@ import { oracleScorer, type Task } from "../tasks/task.ts";
 import { type Arm, resolveArms } from "./arms.ts";
 import { answerKeyFlags, type ArmParts, BUILTIN_PARTS, type PartContext } from "./parts.ts";
 import { sampleSeed } from "./solvers.ts";
-import { shardItems } from "./run_benchmark.ts";
-import { RunMismatchError } from "./run_store.ts";
+import { providerWrapper, shardItems } from "./run_benchmark.ts";
+import { dropTornTail, RunMismatchError } from "./run_store.ts";
 import { type PoolRepair, type PoolRow, poolRowOrder, PoolRowSchema } from "./pool_row.ts";
 
 /** What decides that a sample needs repair. */
@@ -283,18 +281,9 @@ export async function runPool(task: Task, options: PoolOptions): Promise<PoolRes
   const seeds = [...(options.seeds ?? [0])];
   const temperature = options.temperature ?? 0.7;
   const outDir = options.outDir;
-  const mode = options.cache ?? (outDir && options.provider.name !== "sim" ? "auto" : "off");
-  const cacheDir = options.cacheDir ?? (outDir ? `${outDir}/cache` : undefined);
-  if (mode !== "off" && !cacheDir) {
-    throw new TypeError(`Cannot use cache mode "${mode}" without outDir or cacheDir`);
-  }
-  const limiter = createLimiter((options.concurrency ?? 2) * 2);
+  const cached = providerWrapper(options);
   let calls = 0;
-  const wrap = (p: Provider) =>
-    withCallRecording(
-      withLimiter(mode === "off" ? p : withCache(p, { dir: cacheDir!, mode }), limiter),
-      () => calls++,
-    );
+  const wrap = (p: Provider) => withCallRecording(cached(p), () => calls++);
   const scoredTask = task.withProviders ? task.withProviders(wrap) : task;
   const student = wrap(options.provider);
   const other = options.judgeProvider ? wrap(options.judgeProvider) : student;
@@ -358,13 +347,11 @@ export async function runPool(task: Task, options: PoolOptions): Promise<PoolRes
             "command's): use another --out or delete the directory",
         );
       }
-      const text = await readTextIfExists(journal!);
+      // A kill mid-append leaves a torn last line: drop it before appending after it.
+      const text = await dropTornTail(journal!);
       if (text) {
-        const rows = parseJsonl(text, PoolRowSchema, { file: journal, allowTornTail: true });
-        for (const row of rows) done.set(keyOf(row), row);
-        // A kill mid-append leaves a torn last line: drop it before appending after it.
-        if (!text.endsWith("\n")) {
-          await writeTextAtomic(journal!, rows.map((r) => JSON.stringify(r) + "\n").join(""));
+        for (const row of parseJsonl(text, PoolRowSchema, { file: journal })) {
+          done.set(keyOf(row), row);
         }
       }
     } else {

@@ -208,8 +208,30 @@ function checkIds(items: readonly Item[]): void {
   }
 }
 
-/** Wraps every model of the run: record/replay cache (resume without repeated calls) → limiter. */
-function providerWrapper(options: BenchmarkOptions): (p: Provider) => Provider {
+/**
+ * Wraps every model of a run: the record/replay cache (a resumed run repeats no call) under a
+ * limiter shared by all of them. `runBenchmark` and `runPool` both use it.
+ *
+ * @param options The run's provider (its name decides the default cache mode), output and cache
+ *   settings, and concurrency.
+ * @returns The wrapper.
+ * @throws {TypeError} for a cache mode other than `off` without a directory.
+ *
+ * @example
+ * ```ts
+ * import { providerWrapper } from "./run_benchmark.ts";
+ * import { createScriptedProvider } from "../providers/scripted.ts";
+ * const provider = createScriptedProvider();
+ * const wrap = providerWrapper({ provider });
+ * if (wrap(provider).name !== provider.name) throw new Error();
+ * ```
+ */
+export function providerWrapper(
+  options: Pick<
+    BenchmarkOptions,
+    "provider" | "outDir" | "cache" | "cacheDir" | "callConcurrency" | "concurrency"
+  >,
+): (p: Provider) => Provider {
   const outDir = options.outDir;
   const mode = options.cache ?? (outDir && options.provider.name !== "sim" ? "auto" : "off");
   const dir = options.cacheDir ?? (outDir ? `${outDir}/cache` : undefined);

@@ -111,9 +111,20 @@ export async function openRunStore(
 
 /**
  * Cuts a half-written last line (no final newline) off a JSONL file, atomically, so that appending
- * to it cannot glue a new record onto the fragment. Returns the text kept.
+ * to it cannot glue a new record onto the fragment.
+ *
+ * @param path A JSONL file (absent is fine).
+ * @returns The text kept, or undefined when the file does not exist.
+ *
+ * @example
+ * ```ts
+ * import { dropTornTail } from "./run_store.ts";
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, '{"a":1}\n{"a":');
+ * if ((await dropTornTail(path)) !== '{"a":1}\n') throw new Error();
+ * ```
  */
-async function dropTornTail(path: string): Promise<string | undefined> {
+export async function dropTornTail(path: string): Promise<string | undefined> {
   const text = await readTextIfExists(path);
   if (!text || text.endsWith("\n")) return text;
   const kept = text.slice(0, text.lastIndexOf("\n") + 1);
