@@ -43,10 +43,9 @@ import type { CodingItem } from "../lib/schemas/coding.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
 import { loadTaskDataset } from "../lib/datasets/load_task_dataset.ts";
-import { createProvider } from "../lib/providers/registry.ts";
 import type { Provider } from "../lib/providers/types.ts";
 import { powerAnalysis } from "../lib/stats/power_analysis.ts";
-import { resolveProviderSpec } from "./cai_resolve.ts";
+import { providerFromFlags } from "./cai_resolve.ts";
 import { poolMain } from "./bench_pool.ts";
 
 /** Help text of `deno task bench`. */
@@ -193,15 +192,6 @@ function uiOf(values: Record<string, unknown>): UiMode {
   return ui;
 }
 
-async function makeProvider(
-  spec: string,
-  model: string | undefined,
-  replay: boolean,
-): Promise<Provider> {
-  const resolved = await resolveProviderSpec(spec, { model, offline: replay });
-  return await createProvider(resolved.spec, { retry: {} });
-}
-
 /**
  * Runs `deno task bench` with the given arguments.
  *
@@ -314,16 +304,18 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
     });
     [provider, judgeProvider, panel] = [sim.student, sim.judge, sim.panel];
   } else {
-    provider = await makeProvider(providerSpec, values.model as string | undefined, replay);
+    provider = await providerFromFlags(providerSpec, values.model as string | undefined, replay);
     if (judgeSpec) {
-      judgeProvider = await makeProvider(
+      judgeProvider = await providerFromFlags(
         judgeSpec,
         values["judge-model"] as string | undefined,
         replay,
       );
     }
     panel = values.judges === undefined ? [judgeProvider ?? provider] : await Promise.all(
-      String(values.judges).split(",").map((spec) => makeProvider(spec.trim(), undefined, replay)),
+      String(values.judges).split(",").map((spec) =>
+        providerFromFlags(spec.trim(), undefined, replay)
+      ),
     );
   }
   if (!judgeProvider && arms.some((a) => a.judge === "asymmetric" || a.critic === "other")) {

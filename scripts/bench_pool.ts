@@ -24,9 +24,8 @@ import { frontierOfRun } from "../lib/bench/frontier_report.ts";
 import type { FrontierGrid } from "../lib/bench/frontier.ts";
 import { BUILTIN_CRITICS } from "../lib/bench/parts.ts";
 import { loadTaskDataset } from "../lib/datasets/load_task_dataset.ts";
-import { createProvider } from "../lib/providers/registry.ts";
 import type { Provider } from "../lib/providers/types.ts";
-import { resolveProviderSpec } from "./cai_resolve.ts";
+import { providerFromFlags } from "./cai_resolve.ts";
 
 /** Help text of `deno task bench pool`. */
 export const POOL_HELP = `usage: deno task bench pool [options]
@@ -135,11 +134,6 @@ function parseShard(raw: unknown): { index: number; count: number } | undefined 
   return { index: +m[1], count: +m[2] };
 }
 
-async function makeProvider(spec: string, model: string | undefined, offline: boolean) {
-  const resolved = await resolveProviderSpec(spec, { model, offline });
-  return await createProvider(resolved.spec, { retry: {} });
-}
-
 /**
  * Runs `deno task bench pool` with the given arguments.
  *
@@ -209,11 +203,11 @@ export async function poolMain(args: string[], signal: AbortSignal): Promise<num
       });
       [provider, judgeProvider] = [sim.student, sim.judge];
     } else {
-      provider = await makeProvider(providerSpec, values.model as string | undefined, replay);
+      provider = await providerFromFlags(providerSpec, values.model as string | undefined, replay);
       const judgeSpec = values["judge-provider"] as string | undefined;
       if (judgeSpec === "sim") throw new UsageError("a simulated critic needs --provider sim");
       if (judgeSpec) {
-        judgeProvider = await makeProvider(judgeSpec, values["judge-model"] as string, replay);
+        judgeProvider = await providerFromFlags(judgeSpec, values["judge-model"] as string, replay);
       }
     }
     const task = taskFor(dataset, { constitution });

@@ -8,10 +8,12 @@
 import {
   AUTO_ORDER,
   checkLlamaCpp,
+  createProvider,
   type Env,
   parseProviderSpec,
   pickProvider,
   probeProviders,
+  type Provider,
   providerKinds,
   type ProviderProbe,
 } from "../lib/providers/mod.ts";
@@ -154,4 +156,21 @@ export async function resolveProviderSpec(
     return { spec: `${kind}:${model}`, how: "explicit", probe };
   }
   return { spec: probe.spec ?? `${kind}:${probe.model ?? model}`, how: "explicit", probe };
+}
+
+/**
+ * Resolves a `--provider`/`--model` pair and creates the provider with retries (the bench CLIs).
+ *
+ * @param spec The provider spec.
+ * @param model The model flag, if given.
+ * @param offline No probing (replay runs).
+ * @returns The provider.
+ */
+export async function providerFromFlags(
+  spec: string,
+  model: string | undefined,
+  offline: boolean,
+): Promise<Provider> {
+  const resolved = await resolveProviderSpec(spec, { model, offline });
+  return await createProvider(resolved.spec, { retry: {} });
 }
