@@ -250,3 +250,26 @@ Deno.test("traces.jsonl comes out in the records' order, whichever unit finished
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test("runBenchmark: an unisolated run warns once (not once per candidate) and records it in the manifest", async () => {
+  const subset = items.slice(0, 3);
+  const outDir = await Deno.makeTempDir();
+  const events: Event[] = [];
+  await runBenchmark(subset, resolveArms(["baseline", "tests", "best_of_n"], { rounds: 2 }), {
+    provider: createSimulatedProvider(subset),
+    constitution,
+    seeds: [1],
+    simulated: true,
+    resamples: 99,
+    sandbox: { isolation: "none" },
+    outDir,
+    onEvent: (e) => void events.push(e),
+  });
+  const warnings = events.filter((e) =>
+    e.type === "log" && e.level === "warn" && e.message.includes("NOT ISOLATED")
+  );
+  assert.equal(warnings.length, 1, "one warning for the whole run");
+  const manifest = JSON.parse(await Deno.readTextFile(`${outDir}/manifest.json`));
+  assert.equal(manifest.parameters.isolation, "none");
+  await Deno.remove(outDir, { recursive: true });
+});

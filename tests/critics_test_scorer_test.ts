@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { testScorer } from "../lib/critics/test_scorer.ts";
+import { testsCritic } from "../lib/critics/tests_critic.ts";
 import { TestRunner } from "../lib/critics/test_runner.ts";
 import { VerdictCache } from "../lib/critics/verdict_cache.ts";
 import type { CodingItem } from "../lib/schemas/coding.ts";
@@ -134,14 +135,19 @@ Deno.test(
   },
 );
 
-Deno.test("an unisolated scorer warns once through the event sink", opts, async () => {
+Deno.test("unisolated scorers and critics warn once per run (per event sink)", opts, async () => {
   const events: Event[] = [];
+  const onEvent = (e: Event) => void events.push(e);
   const scorer = testScorer({ sandbox: { isolation: "none" } });
-  await scorer.score(item, item.reference, { ...ctx, onEvent: (e) => events.push(e) });
-  await scorer.score(item, "export const clamp = (x: number) => x;", {
-    ...ctx,
-    onEvent: (e) => events.push(e),
-  });
+  const critic = testsCritic({ sandbox: { isolation: "none" } });
+  await scorer.score(item, item.reference, { ...ctx, onEvent });
+  await scorer.score(item, "export const clamp = (x: number) => x;", { ...ctx, onEvent });
+  await critic.critique(item, "export const clamp = (x: number) => x;", { ...ctx, onEvent });
   const warnings = events.filter((e) => e.type === "log" && e.level === "warn");
   assert.equal(warnings.length, 1);
+  assert.match((warnings[0] as { message: string }).message, /NOT ISOLATED/);
+  // A second run (a new sink) is warned again.
+  const other: Event[] = [];
+  await scorer.score(item, item.reference, { ...ctx, onEvent: (e) => void other.push(e) });
+  assert.equal(other.filter((e) => e.type === "log" && e.level === "warn").length, 1);
 });

@@ -30,6 +30,7 @@ import type { Constitution } from "../constitution/constitution.ts";
 import { buildManifest } from "../loop/manifest.ts";
 import type { SandboxOptions } from "../sandbox/sandbox_options.ts";
 import { detectIsolation, NO_ISOLATION_WARNING } from "../sandbox/isolation.ts";
+import { warnOncePerRun } from "../critics/isolation_notice.ts";
 import { RUNNER_VERSION } from "../sandbox/sandbox_options.ts";
 import { basename } from "node:path";
 import { sha256Hex } from "../util/hash.ts";
@@ -312,11 +313,7 @@ async function manifestOf(s: RunSetup, datasetHash: string): Promise<Record<stri
     ? { level: "none", reason: "isolation: none was requested" }
     : await detectIsolation({ bwrapPath: options.sandbox?.bwrapPath });
   if (isolation.level === "none") {
-    emit(options.onEvent, {
-      type: "log",
-      level: "warn",
-      message: `${NO_ISOLATION_WARNING} (${isolation.reason})`,
-    });
+    warnOncePerRun(options.onEvent, `${NO_ISOLATION_WARNING} (${isolation.reason})`);
   }
   const manifest = await buildManifest({
     runId: s.runName,

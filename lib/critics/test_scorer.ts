@@ -5,7 +5,7 @@
  */
 import type { Scorer } from "../schemas/eval_contracts.ts";
 import type { Score } from "../schemas/trace.ts";
-import { emit } from "../schemas/events.ts";
+import { warnOncePerRun } from "./isolation_notice.ts";
 import type { SandboxResult } from "../sandbox/sandbox_result.ts";
 import { asCodingItem, TestRunner, type TestRunnerOptions } from "./test_runner.ts";
 
@@ -89,7 +89,6 @@ export function testScorer(options: TestScorerOptions = {}): Scorer {
   }
   const runner = options.runner ?? new TestRunner(options);
   const name = `${which}_tests`;
-  let warned = false;
   return {
     name,
     async score(item, answer, context): Promise<Score> {
@@ -104,14 +103,8 @@ export function testScorer(options: TestScorerOptions = {}): Scorer {
           `The sandbox failed while scoring item "${coding.id}": ${run.result.reason}`,
         );
       }
-      if (!warned && run.result.warnings.length > 0 && run.result.isolation === "none") {
-        warned = true;
-        emit(context.onEvent, {
-          type: "log",
-          level: "warn",
-          itemId: coding.id,
-          message: run.result.warnings[0],
-        });
+      if (run.result.warnings.length > 0 && run.result.isolation === "none") {
+        warnOncePerRun(context.onEvent, run.result.warnings[0], coding.id);
       }
       return scoreFromResult(run.result, name);
     },

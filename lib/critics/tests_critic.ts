@@ -10,7 +10,7 @@
  * @module
  */
 import type { Critic, Feedback } from "../schemas/eval_contracts.ts";
-import { emit } from "../schemas/events.ts";
+import { warnOncePerRun } from "./isolation_notice.ts";
 import { asCodingItem, TestRunner, type TestRunnerOptions } from "./test_runner.ts";
 import { testFeedback, type TestFeedbackOptions } from "./test_feedback.ts";
 
@@ -100,12 +100,7 @@ function makeTestsCritic(
         );
       }
       if (run.result.isolation === "none" && run.result.warnings.length > 0) {
-        emit(context.onEvent, {
-          type: "log",
-          level: "warn",
-          itemId: coding.id,
-          message: run.result.warnings[0],
-        });
+        warnOncePerRun(context.onEvent, run.result.warnings[0], coding.id);
       }
       return testFeedback(run.result, tests, { ...options, label });
     },
