@@ -395,6 +395,9 @@ Deno.test({
         Object.entries(Deno.env.toObject()).filter(([k]) => !k.startsWith("AUTOCONSTITUTION_")),
       );
       env.JUPYTER_PATH = jupyterPath;
+      // No `deno` on PATH (Deno installed through npx): the kernel runs this binary by its path,
+      // and 05's runner command `deno …` must resolve to it (Deno.execPath()), not to PATH.
+      env.PATH = pathWithoutDeno(env.PATH ?? "");
       replay02(); // starts the re-computation now; it runs while the kernel works
       const timings: string[] = [];
       // Every notebook in its default mode, then 01, 06 and 07 again replaying their recorded calls.
@@ -474,3 +477,14 @@ Deno.test({
     }
   },
 });
+
+/** `path` without the directories that hold a `deno` executable. */
+function pathWithoutDeno(path: string): string {
+  return path.split(":").filter((dir) => {
+    try {
+      return !Deno.statSync(`${dir}/deno`).isFile;
+    } catch {
+      return true;
+    }
+  }).join(":");
+}

@@ -79,3 +79,20 @@ Deno.test("an evaluation reports a missing metric or guardrail as a crash with t
   assert.equal(e.logs.length, 1);
   await Deno.stat(`${dir}/x-r0.log`);
 });
+
+Deno.test("runCommand runs the running Deno for a `deno` command even when PATH has no deno", async () => {
+  const env = { PATH: "/usr/bin:/bin" };
+  const argvForm = await runCommand(["deno", "eval", "console.log(Deno.version.deno)"], {
+    env,
+    timeoutMs: 60_000,
+  });
+  assert.equal(argvForm.code, 0, argvForm.stderr);
+  assert.equal(argvForm.stdout.trim(), Deno.version.deno);
+  assert.equal(argvForm.argv[0], Deno.execPath());
+  const shellForm = await runCommand("deno eval 'console.log(Deno.version.deno)'", {
+    env,
+    timeoutMs: 60_000,
+  });
+  assert.equal(shellForm.code, 0, shellForm.stderr);
+  assert.equal(shellForm.stdout.trim(), Deno.version.deno);
+});

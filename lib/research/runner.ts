@@ -89,6 +89,35 @@ export function toArgv(command: string | readonly string[]): string[] {
 }
 
 /**
+ * Makes a runner command that starts with `deno` run the Deno that is running this code
+ * (`Deno.execPath()`), so a problem's `[deno, run, …]` works where `deno` is not on PATH (Deno
+ * installed through npx, a Jupyter kernel started from a desktop launcher). Other commands are
+ * returned unchanged; a shell string finds the running Deno through `PATH`, to which `runCommand`
+ * appends its directory.
+ *
+ * @param argv The command's argv.
+ * @returns The argv with a leading `deno` replaced by the running Deno's path.
+ *
+ * @example
+ * ```ts
+ * import { resolveDeno } from "./runner.ts";
+ * if (resolveDeno(["deno", "run", "x.ts"])[0] !== Deno.execPath()) throw new Error("not resolved");
+ * if (resolveDeno(["python3", "x.py"])[0] !== "python3") throw new Error("changed");
+ * ```
+ */
+export function resolveDeno(argv: readonly string[]): string[] {
+  return argv[0] === "deno" ? [Deno.execPath(), ...argv.slice(1)] : [...argv];
+}
+
+/** The environment with the running Deno's directory appended to `PATH` (a last resort). */
+function withDenoOnPath(env: Record<string, string>): Record<string, string> {
+  const dir = dirname(Deno.execPath());
+  const path = env.PATH ?? Deno.env.get("PATH") ?? "";
+  if (path.split(":").includes(dir)) return env;
+  return { ...env, PATH: path ? `${path}:${dir}` : dir };
+}
+
+/**
  * Runs a command with a hard timeout that kills its whole process tree.
  *
  * @param command argv array or shell string.
@@ -112,8 +141,8 @@ export async function runCommand(
   const graceMs = options.graceMs ?? 1000;
   const maxChars = options.maxChars ?? 1_000_000;
   const cwd = options.cwd ?? Deno.cwd();
-  const env = options.env ?? {};
-  let argv = toArgv(command);
+  const env = withDenoOnPath(options.env ?? {});
+  let argv = resolveDeno(toArgv(command));
   if (options.sandbox) argv = options.sandbox.wrap(argv, { cwd, env });
   const started = performance.now();
   const child = new Deno.Command(argv[0], {
