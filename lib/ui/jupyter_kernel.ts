@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { jupyterApi } from "../util/jupyter_display.ts";
+import { jupyterApi, settleKernelMessage } from "../util/jupyter_display.ts";
 
 export {
   asDisplayable,
@@ -42,8 +42,7 @@ export async function printLine(text: string): Promise<void> {
   }
   try {
     await api.broadcast("stream", { name: "stdout", text: `${text}\n` });
-    // As in displayBundle: one event-loop turn so the message is flushed before "idle".
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await settleKernelMessage();
   } catch {
     console.log(text);
   }

@@ -99,6 +99,27 @@ export function asDisplayable(bundle: MimeBundle): NotebookView {
   return { bundle, [JUPYTER_DISPLAY]: () => bundle };
 }
 
+/** How long a sent kernel message is given to reach the frontend before the cell may end. */
+const KERNEL_FLUSH_MS = 40;
+
+/**
+ * Waits until a message just sent to the Deno kernel has been flushed. The kernel resolves
+ * `display()`/`broadcast()` before the message leaves its iopub queue; a display at the end of a
+ * cell could then arrive after the cell's "idle" status and be dropped by the client (seen with
+ * Deno 2.9 and nbclient: one event-loop turn was not always enough on a loaded 2-core machine).
+ *
+ * @returns A promise that resolves after the flush delay.
+ *
+ * @example
+ * ```ts
+ * import { settleKernelMessage } from "./jupyter_display.ts";
+ * await settleKernelMessage();
+ * ```
+ */
+export function settleKernelMessage(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, KERNEL_FLUSH_MS));
+}
+
 /**
  * Displays a MIME bundle in the current Jupyter cell; a silent no-op outside the kernel. Never
  * throws: a failing kernel call is reported through the returned value only.
@@ -124,10 +145,7 @@ export async function displayBundle(
     if (options.displayId !== undefined) opts.display_id = options.displayId;
     if (options.update) opts.update = true;
     await api.display(bundle, opts);
-    // The kernel resolves display() before its message is flushed to the frontend; without one
-    // event-loop turn here, a display at the end of a cell can arrive after the cell's "idle"
-    // status and be dropped by the client (seen with Deno 2.9 and nbclient).
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await settleKernelMessage();
     return true;
   } catch {
     return false;
