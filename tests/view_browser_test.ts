@@ -1,8 +1,9 @@
 /**
  * The run viewer in a real browser (Debian Chromium through puppeteer-core): the static page from
  * `file://`, then overview → filter → item → compare, keyboard included, with no console errors;
- * hostile run text that never executes; the served page following a run in progress. Screenshots
- * go to a temp directory (printed). Skipped with a reason where Chromium is absent.
+ * hostile run text that never executes; the served page following a run in progress; an audited
+ * simulated run's hidden score per candidate. Screenshots go to VIEW_SCREENSHOTS or a temp
+ * directory (printed). Skipped with a reason where Chromium is absent.
  *
  * Set VIEW_TEST_RUNS=dirA[,dirB] to also click through real run directories.
  */
@@ -300,6 +301,10 @@ Deno.test({
         (n: { scrollIntoView(): void }) => n.scrollIntoView(),
       );
       await shot(page, "audited-item");
+      // The table alone: README's docs/run-viewer-hidden-scores.png is this file.
+      await (await page.$("#detail .hidden-audit")).screenshot({
+        path: `${SHOTS}/audited-candidates.png`,
+      });
       const wrongBg = () =>
         page.$eval(
           "#detail table.candidates tr.wrong td",
