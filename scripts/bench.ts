@@ -110,7 +110,8 @@ Options:
   --resamples N           bootstrap resamples                                   [9999]
   --gate-audit            then score every loop candidate on the hidden tests and write
                           gate_audit.json/.md: each gate's false accepts/rejects and the
-                          ratchet's right and wrong promotions (also: bench audit --out DIR)
+                          ratchet's right and wrong promotions, and gate_candidates.jsonl:
+                          each candidate's hidden score (also: bench audit --out DIR)
   --ui MODE               auto | live | plain | json                            [auto]
 
 Examples:
@@ -402,7 +403,10 @@ async function printAudit(
   console.log("\n" + audit.markdown);
   console.log(
     `${audit.freshlyScored} revision(s) scored on the hidden tests for the audit; ` +
-      `wrote ${audit.paths.json} and ${audit.paths.markdown}`,
+      `wrote ${audit.paths.json}, ${audit.paths.markdown} and ${audit.paths.candidates} ` +
+      `(${audit.candidates.length} candidates, ` +
+      `${audit.candidates.filter((c) => c.promoted && c.rightInHindsight === false).length} ` +
+      `promoted but worse on the hidden tests)`,
   );
 }
 

@@ -5,9 +5,13 @@
 import assert from "node:assert/strict";
 import {
   auditBenchmarkRun,
+  GATE_CANDIDATES_FILE,
   gateAudit,
   type GateAuditRow,
   GateAuditRowSchema,
+  type GateCandidateRecord,
+  gateCandidateRecords,
+  GateCandidateRecordSchema,
   hiddenCandidateScores,
   type HiddenOutcome,
   renderGateAudit,
@@ -21,6 +25,7 @@ import { loadConstitution } from "../lib/constitution/load_constitution.ts";
 import type { Scorer } from "../lib/loop/types.ts";
 import type { Candidate, Trace } from "../lib/schemas/trace.ts";
 import { InputError } from "../lib/util/jsonl.ts";
+import { sha256Hex } from "../lib/util/hash.ts";
 import { cai } from "./testdata/cli/cli_helpers.ts";
 import { itemResult, loopTrace } from "./testdata/bench_fixtures.ts";
 
@@ -128,6 +133,69 @@ Deno.test("gateAudit rejects bad arguments", () => {
   assert.deepEqual(gateAudit([], [], table({})), []);
 });
 
+Deno.test("gateCandidateRecords gives each candidate its gate call, hidden score and whether the ratchet was right", () => {
+  // v0 (first answer) passes the hidden tests; the judge keeps and promotes v1, which fails them:
+  // a wrong call. v2 is reverted though better than v1: wrong too. v3 is reverted and worse: right.
+  const t1 = trace("t1", "a", [
+    cand("v0", 0.5, "keep"),
+    cand("v1", 1, "keep"),
+    cand("v2", 0.2, "revert"),
+    cand("v3", 0.1, "revert"),
+  ]);
+  // w1 is promoted and better (right, though it still fails the hidden tests); w2 ties (no call);
+  // w3 has no hidden outcome (no row).
+  const t2 = trace("t2", "b", [
+    cand("w0", 0.3, "keep"),
+    cand("w1", 0.6, "keep"),
+    cand("w2", 0.1, "revert"),
+    cand("w3", 0.9, "keep"),
+  ]);
+  const orphan = trace("t9", "z", [cand("o0", 1, "keep")]);
+  const hidden = table({ v0: 1, v1: 0.5, v2: 1, v3: 0, w0: 0, w1: 0.5, w2: 0.5, o0: 0 });
+  const records = [record("t1", "judge", { seed: 3 }), record("t2", "judge", { seed: 4 })];
+  const rows = gateCandidateRecords([t1, t2, orphan], records, hidden);
+  const brief = rows.map((r) => [
+    r.traceId,
+    r.index,
+    r.decision,
+    r.promoted,
+    r.hiddenScore,
+    r.hiddenBestBefore,
+    r.rightInHindsight,
+  ]);
+  assert.deepEqual(brief, [
+    ["t1", 0, null, true, 1, null, null],
+    ["t1", 1, "keep", true, 0.5, 1, false],
+    ["t1", 2, "revert", false, 1, 0.5, false],
+    ["t1", 3, "revert", false, 0, 0.5, true],
+    ["t2", 0, null, true, 0, null, null],
+    ["t2", 1, "keep", true, 0.5, 0, true],
+    ["t2", 2, "revert", false, 0.5, 0.5, null],
+  ]);
+  const kept = rows[1];
+  assert.equal(kept.gatePassed, true, "the gate passed it");
+  assert.equal(kept.hiddenPassed, false, "the hidden tests fail it");
+  assert.deepEqual(
+    { arm: kept.arm, itemId: kept.itemId, seed: kept.seed, round: kept.round },
+    { arm: "judge", itemId: "a", seed: 3, round: 1 },
+  );
+  assert.equal(kept.textSha256, sha256Hex("v1"));
+  assert.equal(kept.gateSource, "judge");
+  assert.equal(rows[4].seed, 4);
+  for (const r of rows) assert.deepEqual(GateCandidateRecordSchema.parse(r), r);
+  assert.equal(
+    GateCandidateRecordSchema.safeParse({ ...kept, rightInHindsight: "yes" }).success,
+    false,
+  );
+  // The rows add up to the arm's counts in the gate audit.
+  const [arm] = gateAudit([t1, t2, orphan], records, hidden);
+  const calls = (right: boolean) => rows.filter((r) => r.rightInHindsight === right).length;
+  assert.equal(calls(true), arm.promotedImprovements + arm.blockedRegressions);
+  assert.equal(calls(false), arm.promotedRegressions + arm.missedImprovements);
+  assert.equal(rows.length, arm.candidates);
+  assert.throws(() => gateCandidateRecords({} as never, [], hidden), /must be arrays/);
+});
+
 Deno.test("hiddenCandidateScores reuses the records' scores and sandbox-scores each other answer once", async () => {
   const t1 = trace("t1", "a", [
     cand("v0", 0, "keep"),
@@ -208,8 +276,30 @@ Deno.test("a simulated run's audit: the unreliable symmetric judge waves through
     const written = JSON.parse(await Deno.readTextFile(audit.paths.json));
     assert.deepEqual(written, audit.rows);
     assert.equal(await Deno.readTextFile(audit.paths.markdown), audit.markdown);
-    // The audit is deterministic: a second pass (verdicts now cached) gives the same rows.
+    // Per candidate: one valid row per audited candidate, summing to the arm rows.
+    assert.equal(audit.paths.candidates, `${outDir}/${GATE_CANDIDATES_FILE}`);
+    const candidatesText = await Deno.readTextFile(audit.paths.candidates);
+    const lines = candidatesText.trimEnd().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(lines, audit.candidates);
+    for (const line of lines) assert.ok(GateCandidateRecordSchema.safeParse(line).success);
+    for (const r of audit.rows) {
+      const mine = audit.candidates.filter((c: GateCandidateRecord) => c.arm === r.arm);
+      assert.equal(mine.length, r.candidates, r.arm);
+      assert.equal(
+        mine.filter((c) => c.rightInHindsight === false).length,
+        r.promotedRegressions + r.missedImprovements,
+        r.arm,
+      );
+    }
+    // The audit is deterministic: a second pass (verdicts now cached) gives the same rows and
+    // replaces the candidates file whole, leaving no temporary file behind.
     assert.deepEqual((await auditBenchmarkRun(outDir, items)).rows, audit.rows);
+    assert.equal(await Deno.readTextFile(audit.paths.candidates), candidatesText);
+    const leftovers = [];
+    for await (const e of Deno.readDir(outDir)) {
+      if (e.name.includes(".tmp-")) leftovers.push(e.name);
+    }
+    assert.deepEqual(leftovers, []);
     // Another dataset (here: one item fewer) is refused, naming the manifest, and writes nothing.
     await Deno.remove(audit.paths.json);
     const error = await auditBenchmarkRun(outDir, items.slice(1)).catch((e) => e);
@@ -248,6 +338,7 @@ Deno.test("bench --gate-audit and bench audit write and print the audit; a missi
     const again = await cli(["audit", "--out", `${tmp}/run`, "--limit", "3"]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /\d+ revision\(s\) scored on the hidden tests for the audit/);
+    assert.match(again.stdout, /gate_candidates\.jsonl \(\d+ candidates, \d+ promoted but worse/);
     assert.deepEqual(JSON.parse(await Deno.readTextFile(`${tmp}/run/gate_audit.json`)), rows);
     const missing = await cli(["audit", "--out", `${tmp}/nope`]);
     assert.equal(missing.code, 2);

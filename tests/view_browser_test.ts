@@ -1,13 +1,20 @@
 /**
  * The run viewer in a real browser (Debian Chromium through puppeteer-core): the static page from
  * `file://`, then overview → filter → item → compare, keyboard included, with no console errors;
- * hostile run text that never executes; the served page following a run in progress. Screenshots
- * go to a temp directory (printed). Skipped with a reason where Chromium is absent.
+ * hostile run text that never executes; the served page following a run in progress; an audited
+ * simulated run's hidden score per candidate. Screenshots go to VIEW_SCREENSHOTS or a temp
+ * directory (printed). Skipped with a reason where Chromium is absent.
  *
  * Set VIEW_TEST_RUNS=dirA[,dirB] to also click through real run directories.
  */
 import assert from "node:assert/strict";
 import { serveViewer, writeViewer } from "../view.ts";
+import { auditBenchmarkRun, type GateCandidateRecord } from "../lib/bench/mod.ts";
+import { runBenchmark } from "../lib/bench/run_benchmark.ts";
+import { createSimulatedProvider } from "../lib/bench/simulate.ts";
+import { resolveArms } from "../lib/bench/arms.ts";
+import { loadDataset } from "../lib/datasets/load_dataset.ts";
+import { loadConstitution } from "../lib/constitution/load_constitution.ts";
 import {
   type AnyPage,
   browserMissing,
@@ -25,6 +32,7 @@ declare function getComputedStyle(element: unknown): { backgroundColor: string }
 /** Ditto, for the frame callback. */
 declare function requestAnimationFrame(callback: (time: number) => void): number;
 
+const ROOT = new URL("..", import.meta.url).pathname;
 const missing = browserMissing();
 if (missing) console.log(`view_browser_test: ${missing}`);
 const SHOTS = Deno.env.get("VIEW_SCREENSHOTS") ?? await Deno.makeTempDir({ prefix: "view-shots-" });
@@ -118,10 +126,13 @@ Deno.test({
           "Hidden score",
           "Extracted answer",
           "Preference pair (DPO)",
+          "Hidden score per candidate",
+          "deno task bench audit --out RUN_DIR",
         ]
       ) {
         assert.ok(detail.includes(word), `item detail shows ${word}`);
       }
+      assert.equal((await page.$$("#detail table.candidates")).length, 0, "not audited: a hint");
       assert.ok(
         (await page.$$("#detail .diff .d-add")).length > 0,
         "a line diff against the previous round",
@@ -202,6 +213,116 @@ Deno.test({
   console.log(`screenshots: ${SHOTS}`);
 });
 
+/** The text a candidate row of the viewer's hidden table should show, cell by cell. */
+function expectedCells(g: GateCandidateRecord): string[] {
+  return [
+    String(g.round),
+    String(g.index) + (g.chosen ? " (chosen)" : ""),
+    g.hiddenScore.toFixed(3),
+    g.hiddenPassed ? "✓ passed" : "✗ failed",
+    g.rightInHindsight === null ? "–" : g.rightInHindsight ? "right" : "wrong",
+  ];
+}
+
+Deno.test({
+  name:
+    "an audited simulated run shows each candidate's hidden score, ratchet call and hindsight in the item detail, with no console errors",
+  ignore: missing !== undefined,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  const items = await loadDataset(`${ROOT}datasets/coding_hard.jsonl`, { limit: 8 });
+  const dir = await Deno.makeTempDir({ prefix: "view_audit_" });
+  try {
+    const arms = resolveArms(["baseline", "tests", "judge_symmetric"], { rounds: 2 });
+    await runBenchmark(items, arms, {
+      provider: createSimulatedProvider(items, { falseAccept: 0.5, falseReject: 0.2 }),
+      constitution: await loadConstitution(`${ROOT}constitution.md`),
+      seeds: [0, 1],
+      simulated: true,
+      outDir: `${dir}/sim`,
+      datasetName: "coding_hard",
+      resamples: 99,
+    });
+    const audit = await auditBenchmarkRun(`${dir}/sim`, items);
+    const loops = audit.candidates.filter((c) => c.arm !== "baseline");
+    const keptWrong = loops.filter((c) => c.promoted && c.rightInHindsight === false);
+    console.log(
+      `sim audit: ${audit.candidates.length} candidates, ${loops.length} in loop arms, ` +
+        `${keptWrong.length} promoted but worse on the hidden tests`,
+    );
+    // The item to open: a revision the ratchet kept that the hidden tests score lower.
+    assert.ok(keptWrong.length >= 1, "the simulated gates keep at least one regression");
+    const target = keptWrong[0];
+    const rows = loops.filter((c) => c.traceId === target.traceId);
+    const path = await writeViewer(`${dir}/sim`, { resamples: 99 });
+    await withBrowser(async (browser) => {
+      const { page, errors, dialogs } = await openWatched(browser, `file://${path}`);
+      await page.click("#tab-items");
+      await page.select("#f-arm", target.arm);
+      await page.select("#f-seed", String(target.seed));
+      await page.type("#f-search", target.itemId);
+      await page.waitForFunction(
+        () => document.querySelector("#count")?.textContent?.startsWith("1 of"),
+        { timeout: 5_000 },
+      );
+      // keyboard: focus the row and open it with Enter
+      await page.focus("#section-items .spacer .row");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#detail table.candidates", { timeout: 10_000 });
+      const caption = (await texts(page, "#detail table.candidates caption"))[0];
+      assert.match(caption, /hidden — the roles never saw this/);
+      const cells = await page.$$eval(
+        "#detail table.candidates tbody tr",
+        (trs: { children: { textContent: string | null }[] }[]) =>
+          trs.map((tr) => [...tr.children].map((c) => c.textContent ?? "")),
+      );
+      assert.equal(cells.length, rows.length, "one row per candidate");
+      const wrong = cells[rows.indexOf(target)];
+      assert.ok(
+        wrong[3].startsWith("kept, new best") && wrong[6].startsWith("wrong"),
+        wrong.join(),
+      );
+      rows.forEach((g, i) => {
+        const [round, index, _gate, ratchet, score, passed, right] = cells[i];
+        const want = expectedCells(g);
+        assert.deepEqual([round, index, score, passed, right.split(" ")[0]], want, `row ${i}`);
+        if (g.index > 0 && g.decision) {
+          assert.ok(ratchet.startsWith(g.decision === "keep" ? "kept" : "reverted"), ratchet);
+        }
+      });
+      // The region with the table is reachable with the keyboard.
+      assert.equal(
+        await page.$eval("#detail .hidden-audit", (n: { tabIndex: number }) => n.tabIndex),
+        0,
+      );
+      await page.$eval(
+        "#detail .hidden-audit",
+        (n: { scrollIntoView(): void }) => n.scrollIntoView(),
+      );
+      await shot(page, "audited-item");
+      // The table alone: README's docs/run-viewer-hidden-scores.png is this file.
+      await (await page.$("#detail .hidden-audit")).screenshot({
+        path: `${SHOTS}/audited-candidates.png`,
+      });
+      const wrongBg = () =>
+        page.$eval(
+          "#detail table.candidates tr.wrong td",
+          (td: unknown) => getComputedStyle(td).backgroundColor,
+        );
+      const light = await wrongBg();
+      await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "dark" }]);
+      assert.notEqual(await wrongBg(), light, "the wrong call is marked in the dark palette too");
+      await shot(page, "audited-item-dark");
+      assert.deepEqual(errors, []);
+      assert.deepEqual(dialogs, []);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  console.log(`screenshots: ${SHOTS}`);
+});
+
 Deno.test({
   name:
     "hostile answers, critiques, ids and errors are shown as text: nothing executes, no dialog opens, the page still works",
@@ -211,7 +332,7 @@ Deno.test({
 }, async () => {
   const dir = await Deno.makeTempDir();
   try {
-    await writeFixtureRun(`${dir}/evil`, { items: 12, hostile: true, answer: true });
+    await writeFixtureRun(`${dir}/evil`, { items: 12, hostile: true, answer: true, audited: true });
     await writeFixtureRun(`${dir}/evil2`, { items: 12, hostile: true, answer: true, shift: 0.1 });
     const path = await writeViewer(`${dir}/evil`, { compare: `${dir}/evil2`, resamples: 99 });
     const server = await serveViewer([`${dir}/evil`, `${dir}/evil2`], { resamples: 99 });
@@ -226,6 +347,12 @@ Deno.test({
           assert.ok(
             detail.includes("<script>") || detail.includes("<img"),
             "hostile text shown as text",
+          );
+          const gates = await texts(page, "#detail table.candidates tbody td:nth-of-type(2)");
+          assert.ok(gates.length > 0, "the audited hostile run has a per-candidate table");
+          assert.ok(
+            gates.some((g: string) => /<script>|<img|<svg|javascript:/i.test(g)),
+            `hostile gate names shown as text: ${gates.join(" | ")}`,
           );
           await page.select("#f-arm", "");
           for (let i = 0; i < 8; i++) {

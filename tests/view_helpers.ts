@@ -6,6 +6,7 @@ import { resolveArms } from "../lib/bench/arms.ts";
 import { summarizeBenchmark } from "../lib/bench/summary.ts";
 import type { ItemResult } from "../lib/bench/records.ts";
 import type { Trace } from "../lib/schemas/trace.ts";
+import { GATE_CANDIDATES_FILE, gateCandidateRecords } from "../lib/bench/gate_candidates.ts";
 
 /** Where Debian installs Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -38,6 +39,11 @@ export interface FixtureOptions {
   shift?: number;
   /** Answer task (extracted answers). @default false */
   answer?: boolean;
+  /**
+   * Write `gate_candidates.jsonl` as `bench audit` would (hidden score 1 for the answers with "1"
+   * in them, else 0.25; hostile runs get hostile gate names). @default false
+   */
+  audited?: boolean;
 }
 
 /** Strings that must never run when shown. */
@@ -208,6 +214,13 @@ export async function writeFixtureRun(
   const lines = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).join("\n") + "\n";
   await Deno.writeTextFile(`${dir}/journal.jsonl`, lines(records));
   if (options.traces ?? true) await Deno.writeTextFile(`${dir}/traces.jsonl`, lines(traces));
+  if (options.audited) {
+    const hidden = (text: string) => text.includes("1") ? 1 : 0.25;
+    const rows = gateCandidateRecords(traces, records, {
+      get: (_t, c) => ({ score: hidden(c.text), passed: hidden(c.text) === 1 }),
+    }).map((row, i) => hostile ? { ...row, gateSource: HOSTILE[i % HOSTILE.length] } : row);
+    await Deno.writeTextFile(`${dir}/${GATE_CANDIDATES_FILE}`, lines(rows));
+  }
   if (options.complete ?? true) {
     await Deno.writeTextFile(`${dir}/items.jsonl`, lines(records));
     const summary = summarizeBenchmark(records, resolveArms(arms), {

@@ -75,6 +75,38 @@ Deno.test("readViewRun() reads a run in progress from its journal and skips a to
   }
 });
 
+Deno.test("readViewRun() groups gate_candidates.jsonl by trace, skips invalid lines, and says when a run was not audited", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const records = await writeFixtureRun(`${dir}/audited`, { items: 3, audited: true });
+    await Deno.writeTextFile(`${dir}/audited/gate_candidates.jsonl`, '{"arm":"x"}\nnot json\n', {
+      append: true,
+    });
+    const run = await readViewRun(`${dir}/audited`);
+    assert.equal(run.candidatesAudited, true);
+    const loop = records.find((r) => r.arm === "tests")!;
+    const rows = run.gateCandidates![loop.traceId!];
+    assert.deepEqual(rows.map((r) => r.index), [0, 1, 2], "one row per candidate of the trace");
+    assert.ok(rows.every((r) => r.itemId === loop.id && r.seed === loop.seed));
+    assert.equal(
+      Object.values(run.gateCandidates!).flat().length,
+      records.length / 2 + records.length / 2 * 3,
+      "baseline traces have one candidate, loops three; the invalid lines are left out",
+    );
+    const lean = await readViewRun(`${dir}/audited`, { traces: false });
+    assert.equal(lean.candidatesAudited, true);
+    assert.equal(lean.gateCandidates, undefined);
+    await writeFixtureRun(`${dir}/plain`, { items: 3 });
+    const plain = await readViewRun(`${dir}/plain`);
+    assert.equal(plain.candidatesAudited, false);
+    assert.equal(plain.gateCandidates, undefined);
+    const html = await viewRun(`${dir}/audited`, { resamples: 99, charts: false });
+    assert.match(html, /"candidatesAudited":true/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("writeViewer() writes <run>/index.html and viewRun() refuses a directory without a manifest", async () => {
   const dir = await Deno.makeTempDir();
   try {

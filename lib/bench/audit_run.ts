@@ -1,7 +1,8 @@
 /**
  * The gate audit of a finished benchmark run directory: reads its records and traces, checks that
  * the given dataset is the one the run used, scores every loop candidate on the hidden tests, and
- * writes `gate_audit.json` and `gate_audit.md` next to the other outputs.
+ * writes `gate_audit.json`, `gate_audit.md` and the per-candidate rows (`gate_candidates.jsonl`)
+ * next to the other outputs.
  *
  * @module
  */
@@ -18,6 +19,11 @@ import {
   type HiddenCandidateScoresOptions,
   renderGateAudit,
 } from "./gate_audit.ts";
+import {
+  GATE_CANDIDATES_FILE,
+  type GateCandidateRecord,
+  gateCandidateRecords,
+} from "./gate_candidates.ts";
 
 /** What {@linkcode auditBenchmarkRun} found and wrote. */
 export interface RunAudit {
@@ -27,13 +33,16 @@ export interface RunAudit {
   markdown: string;
   /** Candidates scored in the sandbox now (the rest were known from the records). */
   freshlyScored: number;
+  /** One row per audited candidate (written to `gate_candidates.jsonl`). */
+  candidates: GateCandidateRecord[];
   /** Paths written. */
-  paths: { json: string; markdown: string };
+  paths: { json: string; markdown: string; candidates: string };
 }
 
 /**
  * Audits the gates of a benchmark run in `runDir` (see {@linkcode gateAudit}) and writes
- * `gate_audit.json` (the rows) and `gate_audit.md` atomically.
+ * `gate_audit.json` (the rows), `gate_audit.md` and `gate_candidates.jsonl` (one
+ * {@linkcode GateCandidateRecord} per candidate) atomically, so a re-run replaces them whole.
  *
  * @param runDir The run's output directory (with `manifest.json`, `items.jsonl`, `traces.jsonl`).
  * @param items The dataset the run used (all of it, or the same limited selection).
@@ -76,8 +85,14 @@ export async function auditBenchmarkRun(
   const hidden = await hiddenCandidateScores(selected, traces, records, options);
   const rows = gateAudit(traces, records, hidden);
   const markdown = `# Gate audit — ${name}\n\n${renderGateAudit(rows)}`;
-  const paths = { json: `${runDir}/gate_audit.json`, markdown: `${runDir}/gate_audit.md` };
+  const candidates = gateCandidateRecords(traces, records, hidden);
+  const paths = {
+    json: `${runDir}/gate_audit.json`,
+    markdown: `${runDir}/gate_audit.md`,
+    candidates: `${runDir}/${GATE_CANDIDATES_FILE}`,
+  };
   await writeJsonAtomic(paths.json, rows);
   await writeTextAtomic(paths.markdown, markdown);
-  return { rows, markdown, freshlyScored: hidden.fresh, paths };
+  await writeTextAtomic(paths.candidates, candidates.map((c) => JSON.stringify(c) + "\n").join(""));
+  return { rows, markdown, candidates, freshlyScored: hidden.fresh, paths };
 }

@@ -123,6 +123,12 @@ export {
   type HiddenOutcome,
   renderGateAudit,
 } from "./gate_audit.ts";
+export {
+  GATE_CANDIDATES_FILE,
+  type GateCandidateRecord,
+  gateCandidateRecords,
+  GateCandidateRecordSchema,
+} from "./gate_candidates.ts";
 export { bestIndexAfterEach } from "./ratchet_replay.ts";
 export { auditBenchmarkRun, type RunAudit } from "./audit_run.ts";
 export {

@@ -9,7 +9,8 @@
  * @module
  */
 import { readViewRun, type ViewRun } from "./view_data.ts";
-import { viewerData, type ViewRunOptions } from "./view_run.ts";
+import { traceData, viewerData, type ViewRunOptions } from "./view_run.ts";
+import { GATE_CANDIDATES_FILE } from "../bench/gate_candidates.ts";
 import { viewerPage } from "./view_page.ts";
 
 /** Options of {@linkcode serveViewer}. */
@@ -30,7 +31,14 @@ export interface ViewerServer {
   finished: Promise<void>;
 }
 
-const WATCHED = ["items.jsonl", "journal.jsonl", "traces.jsonl", "summary.json", "gate_audit.json"];
+const WATCHED = [
+  "items.jsonl",
+  "journal.jsonl",
+  "traces.jsonl",
+  "summary.json",
+  "gate_audit.json",
+  GATE_CANDIDATES_FILE,
+];
 
 async function stamp(dir: string): Promise<string> {
   const parts: string[] = [];
@@ -136,10 +144,14 @@ export async function serveViewer(
       }
       case "/trace.json": {
         const id = url.searchParams.get("id") ?? "";
-        return json({ trace: run.traces?.[id], pair: run.pairs?.[id] });
+        return json({
+          trace: run.traces?.[id],
+          pair: run.pairs?.[id],
+          gate: run.gateCandidates?.[id],
+        });
       }
       case "/traces.json":
-        return json({ traces: run.traces ?? {}, pairs: run.pairs ?? {} });
+        return json(traceData(run));
       default:
         return json({ error: "not found" }, 404);
     }

@@ -1,8 +1,9 @@
 /**
  * The data a run viewer shows, gathered from a run directory: the manifest, the records (from
  * `items.jsonl`, or from `journal.jsonl` while the run is still going), the summary, the gate
- * audit, the loop traces and the preference pairs they yield — with each record's outcome against
- * the baseline worked out once, here, so the page only filters.
+ * audit (per arm, and per candidate when `bench audit` wrote `gate_candidates.jsonl`), the loop
+ * traces and the preference pairs they yield — with each record's outcome against the baseline
+ * worked out once, here, so the page only filters.
  *
  * @module
  */
@@ -11,6 +12,11 @@ import { readTextIfExists } from "../util/jsonl.ts";
 import { type ItemResult, ItemResultSchema, resultKey } from "../bench/records.ts";
 import type { BenchSummary } from "../bench/summary.ts";
 import type { GateAuditRow } from "../bench/gate_audit.ts";
+import {
+  GATE_CANDIDATES_FILE,
+  type GateCandidateRecord,
+  GateCandidateRecordSchema,
+} from "../bench/gate_candidates.ts";
 import { type Trace, TraceSchema } from "../schemas/trace.ts";
 import { exportPreferencePairs } from "../export/export_preference_pairs.ts";
 
@@ -57,6 +63,13 @@ export interface ViewRun {
   traces?: Record<string, Trace>;
   /** Preference pairs by trace id (absent when `traces: false`). */
   pairs?: Record<string, ViewPair>;
+  /** True when `gate_candidates.jsonl` exists: `bench audit` scored every candidate on the hidden tests. */
+  candidatesAudited: boolean;
+  /**
+   * The rows of `gate_candidates.jsonl` by trace id: each candidate's gate call and hidden score
+   * (absent when `traces: false` or the run was not audited).
+   */
+  gateCandidates?: Record<string, GateCandidateRecord[]>;
   /** False while `items.jsonl` is not yet written (the records came from the journal). */
   complete: boolean;
 }
@@ -89,6 +102,20 @@ function lenientLines<T>(
 function parseRecord(value: unknown): ItemResult | undefined {
   const r = ItemResultSchema.safeParse(value);
   return r.success ? r.data : undefined;
+}
+
+function parseGateCandidate(value: unknown): GateCandidateRecord | undefined {
+  const r = GateCandidateRecordSchema.safeParse(value);
+  return r.success ? r.data : undefined;
+}
+
+/** Groups per-candidate audit rows by trace id (rows without one cannot be shown and are left out). */
+function byTrace(rows: readonly GateCandidateRecord[]): Record<string, GateCandidateRecord[]> {
+  const out: Record<string, GateCandidateRecord[]> = {};
+  for (const row of rows) {
+    if (row.traceId !== undefined) (out[row.traceId] ??= []).push(row);
+  }
+  return out;
 }
 
 function parseTrace(value: unknown): Trace | undefined {
@@ -226,13 +253,19 @@ export async function readViewRun(dir: string, options: ReadViewRunOptions = {})
     ...(Array.isArray(gateAudit) ? { gateAudit } : {}),
     records: [],
     complete,
+    candidatesAudited: false,
   };
+  const candidates = await readTextIfExists(`${dir}/${GATE_CANDIDATES_FILE}`);
+  run.candidatesAudited = candidates !== undefined;
   let traces: Record<string, Trace> = {};
   if (options.traces ?? true) {
     const list = lenientLines(await readTextIfExists(`${dir}/traces.jsonl`), parseTrace);
     traces = Object.fromEntries(list.map((t) => [t.traceId, t]));
     run.traces = traces;
     run.pairs = preferencePairs(list, records);
+    if (candidates !== undefined) {
+      run.gateCandidates = byTrace(lenientLines(candidates, parseGateCandidate));
+    }
   }
   run.records = withOutcomes(records, baselineArms(manifest, summary), traces);
   return run;

@@ -81,6 +81,9 @@ pre { background: var(--row-hover); padding: 0.5rem; overflow: auto; max-height:
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 .sides .side { min-width: 0; }
 .back { margin: 0.25rem 0; }
+.candidates tr.wrong td, .candidates tr.wrong th { background: var(--loss); }
+.candidates tr.right td, .candidates tr.right th { background: var(--win); }
+.audit-hint { border-left: 3px solid var(--line); padding-left: 0.5rem; }
 `;
 
 /** Escapes JSON for a `<script type="application/json">` element: `<`, `>`, `&`, U+2028/9 as \\u escapes. */

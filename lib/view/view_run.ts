@@ -43,8 +43,10 @@ export interface ViewRunOptions {
   maxSlopeItems?: number;
 }
 
-/** A run as the page embeds it: everything but the traces, plus its charts. */
-export type PageRun = Omit<ViewRun, "traces" | "pairs"> & { charts: ViewChart[] };
+/** A run as the page embeds it: everything but the traces (and what is read per trace), plus its charts. */
+export type PageRun = Omit<ViewRun, "traces" | "pairs" | "gateCandidates"> & {
+  charts: ViewChart[];
+};
 
 async function svgChart(spec: VegaLiteSpec, title: string, alt: string): Promise<ViewChart> {
   const svg = await toSVG(spec);
@@ -118,8 +120,12 @@ export interface ViewerData {
     comparisonCharts?: ViewChart[];
     comparisonError?: string;
   };
-  /** Traces and pairs per run. */
-  traces: { traces: ViewRun["traces"]; pairs: ViewRun["pairs"] }[];
+  /** Traces, pairs and per-candidate gate-audit rows (by trace id) per run. */
+  traces: {
+    traces: ViewRun["traces"];
+    pairs: ViewRun["pairs"];
+    gate: ViewRun["gateCandidates"];
+  }[];
 }
 
 /**
@@ -138,7 +144,7 @@ export async function viewerData(
 ): Promise<ViewerData> {
   const page: PageRun[] = [];
   for (const run of runs) {
-    const { traces: _t, pairs: _p, ...rest } = run;
+    const { traces: _t, pairs: _p, gateCandidates: _g, ...rest } = run;
     page.push({ ...rest, charts: options.charts === false ? [] : await runCharts(run, options) });
   }
   const data: ViewerData["data"] = { runs: page, live };
@@ -172,7 +178,25 @@ export async function viewerData(
       data.comparisonError = `No comparison: ${error instanceof Error ? error.message : error}`;
     }
   }
-  return { data, traces: runs.map((r) => ({ traces: r.traces ?? {}, pairs: r.pairs ?? {} })) };
+  return { data, traces: runs.map(traceData) };
+}
+
+/**
+ * What the page reads on demand of one run: its traces, preference pairs and per-candidate
+ * gate-audit rows, each by trace id (empty objects for what the run does not have).
+ *
+ * @param run A run from `readViewRun`.
+ * @returns The on-demand data of the run.
+ *
+ * @example A run read without traces gives empty objects
+ * ```ts
+ * import { traceData } from "./view_run.ts";
+ * const data = traceData({ name: "r", manifest: {}, records: [], complete: true, candidatesAudited: false });
+ * if (Object.keys(data.gate ?? {}).length !== 0 || !data.traces) throw new Error();
+ * ```
+ */
+export function traceData(run: ViewRun): ViewerData["traces"][number] {
+  return { traces: run.traces ?? {}, pairs: run.pairs ?? {}, gate: run.gateCandidates ?? {} };
 }
 
 /**

@@ -63,9 +63,9 @@ async function allTraces(ri) {
   }
   if (!tracesBlob) {
     const node = $("run-traces");
-    tracesBlob = node ? JSON.parse(node.textContent) : RUNS.map(() => ({ traces: {}, pairs: {} }));
+    tracesBlob = node ? JSON.parse(node.textContent) : RUNS.map(() => ({ traces: {}, pairs: {}, gate: {} }));
   }
-  return tracesBlob[ri] || { traces: {}, pairs: {} };
+  return tracesBlob[ri] || { traces: {}, pairs: {}, gate: {} };
 }
 async function traceOf(ri, id) {
   if (id === undefined) return {};
@@ -78,7 +78,7 @@ async function traceOf(ri, id) {
     return liveTraces.get(key);
   }
   const t = await allTraces(ri);
-  return { trace: t.traces[id], pair: t.pairs[id] };
+  return { trace: t.traces[id], pair: t.pairs[id], gate: (t.gate || {})[id] };
 }
 
 // ---- header, tabs ----
@@ -365,7 +365,37 @@ function diffView(before, after) {
   return h("pre", { class: "diff", "aria-label": "line diff against the previous candidate" },
     lines.map((l) => h("span", { class: "d-" + l.op, text: (l.op === "add" ? "+ " : l.op === "del" ? "- " : "  ") + l.text + "\n" })));
 }
-function candidateView(c, i, t, r) {
+// ---- hidden scores per candidate (gate_candidates.jsonl, written by bench audit) ----
+const AUDIT_HINT = "Hidden scores per candidate are not known for this run: run " +
+  "\u0060deno task bench audit --out RUN_DIR\u0060 (with the run's --dataset and --limit) to see hidden scores per candidate.";
+function gateCall(g) {
+  if (g.gateSource === null) return "no gate score";
+  return g.gateSource + " " + num(g.gateScore) + (g.gatePassed ? " passed" : " failed") + (g.verdict ? "; judge: " + g.verdict : "");
+}
+function ratchetCall(g, t) {
+  if (g.index === 0) return "first answer";
+  if (g.decision === null) return t.keepsEveryRevision ? "replaced the answer (no gate)" : "no decision";
+  return (g.decision === "keep" ? "kept" : "reverted") + (g.promoted ? ", new best" : "");
+}
+function hindsight(g) {
+  if (g.rightInHindsight === null) return g.hiddenBestBefore === null || g.decision === null ? "– (no call)" : "– (tie on hidden tests)";
+  return (g.rightInHindsight ? "right" : "wrong") + " (best before: " + num(g.hiddenBestBefore) + ")";
+}
+function hiddenTable(run, t, rows) {
+  if (!run.candidatesAudited) return h("p", { class: "note audit-hint", text: AUDIT_HINT });
+  if (!rows || !rows.length) return h("p", { class: "note", text: "The gate audit has no hidden scores for this trace's candidates." });
+  const label = "Hidden score per candidate — hidden — the roles never saw this";
+  const head = ["Round", "Candidate", "Gate (what the roles saw)", "Ratchet", "Hidden score", "Hidden passed", "Right in hindsight"];
+  const body = rows.slice().sort((a, b) => a.index - b.index).map((g) =>
+    h("tr", { class: g.rightInHindsight === false ? "wrong" : g.rightInHindsight ? "right" : "" },
+      h("th", { scope: "row", text: String(g.round) }),
+      [String(g.index) + (g.chosen ? " (chosen)" : ""), gateCall(g), ratchetCall(g, t), num(g.hiddenScore),
+        g.hiddenPassed ? "✓ passed" : "✗ failed", hindsight(g)].map((v) => h("td", { text: v }))));
+  return h("div", { class: "scroll hidden-audit", role: "region", "aria-label": label, tabIndex: 0 },
+    h("table", { class: "candidates" }, h("caption", { text: label }),
+      h("thead", null, h("tr", null, head.map((c) => h("th", { scope: "col", text: c })))), h("tbody", null, body)));
+}
+function candidateView(c, i, t, r, g) {
   const parts = [h("h4", { text: "Round " + c.round + (i === t.chosenIndex ? " — chosen" : "") })];
   if (i > 0) {
     parts.push(h("p", { class: "label", text: "Answer, as a diff against round " + t.candidates[i - 1].round + ":" }));
@@ -384,7 +414,10 @@ function candidateView(c, i, t, r) {
   if (c.verdict) facts.push(["Judge", c.verdict.verdict + " (" + num(c.verdict.score) + ")" + (c.verdict.reasons.length ? ": " + c.verdict.reasons.join("; ") : "")]);
   if (c.score) facts.push(["Gate score", c.score.source + " " + num(c.score.score) + (c.score.passed ? " passed" : "") + (c.score.detail ? " — " + c.score.detail : "")]);
   const hidden = i === 0 && r ? r.initialScore : i === t.chosenIndex && r ? r.score : undefined;
-  if (hidden !== undefined) {
+  if (g) {
+    facts.push(["Hidden score (audit; the roles never saw it)", num(g.hiddenScore) + (g.hiddenPassed ? " passed" : " failed") +
+      (g.rightInHindsight === null ? "" : " — the ratchet's call was " + (g.rightInHindsight ? "right" : "wrong"))]);
+  } else if (hidden !== undefined) {
     const hp = i === t.chosenIndex ? r.passed : hidden === 1;
     let verdict = "";
     if (c.score && c.score.passed && !hp) verdict = " — gate false accept";
@@ -409,10 +442,12 @@ async function detailNodes(ri, r) {
   if (r.gateErrors) facts.push(["Gate", r.gateErrors.join(", ").replace(/_/g, " ")]);
   if (r.error !== undefined) facts.push(["Error", r.error]);
   const out = [h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]))];
-  const { trace: t, pair } = await traceOf(ri, r.traceId);
+  const { trace: t, pair, gate } = await traceOf(ri, r.traceId);
   if (!t) { out.push(h("p", { class: "note", text: r.traceId === undefined ? "No trace: this arm records none (e.g. best-of-n)." : "The trace is not in traces.jsonl (yet)." })); return out; }
   out.push(h("h4", { text: "Prompt" }), pre(t.prompt));
-  t.candidates.forEach((c, i) => out.push(candidateView(c, i, t, r)));
+  out.push(h("h4", { text: "Hidden score per candidate" }), hiddenTable(run, t, gate));
+  const rowAt = new Map((gate || []).map((g) => [g.index, g]));
+  t.candidates.forEach((c, i) => out.push(candidateView(c, i, t, r, rowAt.get(i))));
   if (pair) {
     out.push(h("h4", { text: "Preference pair (DPO)" }));
     if (pair.kept) out.push(h("p", { class: "label", text: "Chosen:" }), pre(pair.chosen), h("p", { class: "label", text: "Rejected:" }), pre(pair.rejected));
