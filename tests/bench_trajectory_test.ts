@@ -128,3 +128,43 @@ Deno.test("trajectory arm without recorded attempts for an item records an error
   const b = records.find((r) => r.id === "b")!;
   assert.match(b.error ?? "", /Cannot replay item "b" in arm "trajectory": no recorded attempts/);
 });
+
+Deno.test("examples/trajectories prints the numbers its README quotes", async () => {
+  const root = new URL("..", import.meta.url).pathname;
+  const tmp = await Deno.makeTempDir();
+  try {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "scripts/bench.ts",
+        "--dataset",
+        "examples/trajectories/dataset.jsonl",
+        "--provider",
+        "answers:examples/trajectories/attempts.jsonl",
+        "--arms",
+        "baseline,trajectory",
+        "--score-tests",
+        "all",
+        "--out",
+        `${tmp}/run`,
+        "--ui",
+        "plain",
+      ],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    const stdout = new TextDecoder().decode(run.stdout);
+    assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+    const readme = await Deno.readTextFile(`${root}examples/trajectories/README.md`);
+    for (const line of stdout.split("\n").filter((l) => /^Trajectory |^\| [0-9] \|/.test(l))) {
+      assert.ok(readme.includes(line), `README lacks: ${line}`);
+    }
+    assert.match(stdout, /first 0\.833 → final 0\.917, Δ \+0\.083 \[-0\.250, \+0\.333\]/);
+    await Deno.stat(`${tmp}/run/trajectory.svg`);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
