@@ -229,12 +229,12 @@ export async function poolMain(args: string[], signal: AbortSignal): Promise<num
         message.startsWith("--score-tests") ? message : `--critic/--gate: ${message}`,
       );
     }
-    const sink = createTerminalSink(ui, {
-      title:
-        `bench pool ${datasetName} (${dataset.kind}) · ${initial} samples × ${repairs} repairs${
-          dataset.kind === "code" ? ` · scored on ${SCORE_TESTS_TEXT[scoreTests]}` : ""
-        }${simulated ? " · SIMULATED" : ""}`,
-    });
+    const title =
+      `bench pool ${datasetName} (${dataset.kind}) · ${initial} samples × ${repairs} repairs${
+        dataset.kind === "code" ? ` · scored on ${SCORE_TESTS_TEXT[scoreTests]}` : ""
+      }${simulated ? " · SIMULATED" : ""}`;
+    if (ui !== "json") console.log(title);
+    const sink = createTerminalSink(ui, { title });
     let result;
     try {
       result = await runPool(task, {

@@ -191,3 +191,55 @@ Deno.test("bench --score-tests all scores visible + hidden tests and every outpu
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("bench pool --score-tests all refuses the default test critic and records all in the manifest and frontier.md", async () => {
+  const { dir, dataset } = await fixture();
+  try {
+    const refused = await bench([
+      "pool",
+      "--dataset",
+      dataset,
+      "--score-tests",
+      "all",
+      "--out",
+      `${dir}/refused`,
+      "--ui",
+      "plain",
+    ]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(
+      refused.stderr,
+      /--score-tests all: the pool lets a role see test results \(critic tests, gate visible_tests\)/,
+    );
+    const out = `${dir}/pool`;
+    const ok = await bench([
+      "pool",
+      "--dataset",
+      dataset,
+      "--critic",
+      "self",
+      "--gate",
+      "critic",
+      "--initial",
+      "2",
+      "--repairs",
+      "1",
+      "--score-tests",
+      "all",
+      "--out",
+      out,
+      "--ui",
+      "plain",
+    ]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /scored on all tests, visible \+ hidden/);
+    const manifest = JSON.parse(await Deno.readTextFile(`${out}/pool.manifest.json`));
+    assert.equal(manifest.scoreTests, "all");
+    assert.match(
+      await Deno.readTextFile(`${out}/frontier.md`),
+      /scored on all tests \(visible \+ hidden\)/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

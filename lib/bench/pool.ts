@@ -125,6 +125,8 @@ export interface PoolInfo {
   simulated: boolean;
   /** One line per part that sees the answer key (empty for an honest pool). */
   answerKey: string[];
+  /** Code tasks: which tests score (`hidden`, or `all`: visible + hidden). */
+  scoreTests?: "hidden" | "all";
 }
 
 /** What {@linkcode runPool} returns. */
@@ -335,6 +337,7 @@ export async function runPool(task: Task, options: PoolOptions): Promise<PoolRes
     answerKey: [
       ...answerKeyFlags(arm, parts).filter((f) => !f.startsWith("stop ")),
     ],
+    ...(task.scoreTests ? { scoreTests: task.scoreTests } : {}),
   };
   const runKey = sha256Hex({
     kind: "pool",
@@ -378,7 +381,6 @@ export async function runPool(task: Task, options: PoolOptions): Promise<PoolRes
         temperature,
         constitution: options.constitution.hash,
         scoring: task.description,
-        ...(task.scoreTests ? { scoreTests: task.scoreTests } : {}),
         costDefinition: COST_DEFINITION,
         runKey,
       });
