@@ -74,7 +74,9 @@ Options:
   --limit N               only the first N items
   --arms A,B,…            preset arms: baseline, tests, tests_anchor, judge_symmetric,
                           judge_asymmetric, hybrid, intrinsic, oracle_stop, critic_other,
-                          best_of_n, self_consistency               [the dataset kind's defaults]
+                          best_of_n, self_consistency, trajectory (replays an answers file's
+                          attempts: first → final Δ, flips, per-attempt curve; no model call)
+                                                                    [the dataset kind's defaults]
   --arm-file FILE         more arms as YAML/JSON compositions of parts, e.g.
                           arms: [{ name: mine, critic: self, stop: critic_done, rounds: 2 }]
                           (an arm named like a preset replaces it)
