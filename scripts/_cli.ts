@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ScoreTests } from "../lib/tasks/task.ts";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { InputError } from "../lib/util/jsonl.ts";
 import { levenshtein } from "../lib/export/edit_distance.ts";
@@ -272,4 +273,29 @@ export async function pricesFromFlags(values: Record<string, unknown>): Promise<
   return values.prices === undefined
     ? { ...LOCAL_PRICES }
     : await loadPriceTable(String(values.prices));
+}
+
+/**
+ * Reads `--score-tests hidden|all` (bench and bench pool).
+ *
+ * @param values Parsed flags.
+ * @returns `hidden` (the default) or `all`.
+ * @throws {UsageError} for any other value.
+ *
+ * @example
+ * ```ts
+ * import { scoreTestsFlag } from "./_cli.ts";
+ * if (scoreTestsFlag({}) !== "hidden" || scoreTestsFlag({ "score-tests": "all" }) !== "all") {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export function scoreTestsFlag(values: Record<string, unknown>): ScoreTests {
+  const raw = values["score-tests"] ?? "hidden";
+  if (raw !== "hidden" && raw !== "all") {
+    throw new UsageError(
+      `--score-tests must be hidden|all: current value is ${JSON.stringify(values["score-tests"])}`,
+    );
+  }
+  return raw;
 }

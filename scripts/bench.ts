@@ -16,11 +16,14 @@ import {
   PRICES_FLAG,
   pricesFromFlags,
   runCommand,
+  scoreTestsFlag,
   UsageError,
   warn,
 } from "./_cli.ts";
 import { createTerminalSink, UI_MODES, type UiMode } from "../lib/ui/terminal.ts";
 import { CRITIQUE_MODES } from "../lib/bench/arms.ts";
+import { checkScoreTests } from "../lib/bench/parts.ts";
+import { SCORE_TESTS_TEXT } from "../lib/tasks/task.ts";
 import { loadArmFile } from "../lib/bench/arm_file.ts";
 import { armsFor, simulatedModels, taskFor } from "../lib/bench/bench_setup.ts";
 import { runBenchmark } from "../lib/bench/run_benchmark.ts";
@@ -71,11 +74,18 @@ Options:
   --limit N               only the first N items
   --arms A,B,…            preset arms: baseline, tests, tests_anchor, judge_symmetric,
                           judge_asymmetric, hybrid, intrinsic, oracle_stop, critic_other,
-                          best_of_n, self_consistency               [the dataset kind's defaults]
+                          best_of_n, self_consistency, trajectory (replays an answers file's
+                          attempts: first → final Δ, flips, per-attempt curve; no model call)
+                                                                    [the dataset kind's defaults]
   --arm-file FILE         more arms as YAML/JSON compositions of parts, e.g.
                           arms: [{ name: mine, critic: self, stop: critic_done, rounds: 2 }]
                           (an arm named like a preset replaces it)
   --critique-mode M       code tasks: tests | judge | hybrid | all (arm sets)   [all]
+  --score-tests S         code tasks: hidden | all. hidden: the hidden half of each problem's tests
+                          scores (roles may see visible-test results); all: visible + hidden score,
+                          as papers score published completions — refused for any arm in which a
+                          role sees test results (e.g. with answers:FILE and --arms baseline,trajectory)
+                                                                                [hidden]
   --judges SPEC,…         open tasks: the judge panel (k models)     [--judge-provider, else student]
   --panel-mode M          open tasks: pointwise | pairwise (vs the reference, both orders) [pointwise]
   --provider SPEC         student model: sim (SIMULATED), ollama:M, openai:M, kimi:M, anthropic:M,
@@ -131,6 +141,7 @@ const FLAGS = {
   limit: { type: "string" },
   arms: { type: "string" },
   "critique-mode": { type: "string" },
+  "score-tests": { type: "string" },
   "arm-file": { type: "string" },
   judges: { type: "string" },
   "panel-mode": { type: "string" },
@@ -232,6 +243,7 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
       }`,
     );
   }
+  const scoreTests = scoreTestsFlag(values);
   const panelMode = (values["panel-mode"] as string | undefined) ?? "pointwise";
   if (panelMode !== "pointwise" && panelMode !== "pairwise") {
     throw new UsageError(
@@ -274,6 +286,16 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
     throw new UsageError(
       `${values["arm-file"] ? "--arm-file/" : ""}--arms: ${(error as Error).message}`,
     );
+  }
+  if (scoreTests === "all" && dataset.kind !== "code") {
+    throw new UsageError(
+      `--score-tests all needs a code dataset (${datasetPath} is ${dataset.kind})`,
+    );
+  }
+  try {
+    checkScoreTests(scoreTests, arms);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
   const constitution = await constitutionFromFlags(values);
   const prices = await pricesFromFlags(values);
@@ -324,7 +346,7 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
       "no --judge-provider: the asymmetric arm uses the student's own model (it is then symmetric)",
     );
   }
-  const task = taskFor(dataset, { constitution, judges: panel, panelMode });
+  const task = taskFor(dataset, { constitution, judges: panel, panelMode, scoreTests });
   if (values["gate-audit"] && dataset.kind !== "code") {
     throw new UsageError(
       "--gate-audit needs a code dataset (it re-runs candidates on hidden tests)",
@@ -342,10 +364,12 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
       shard ? `-shard${shard.index}of${shard.count}` : ""
     }`;
 
+  const title = `bench ${datasetName} (${dataset.kind}) · ${arms.map((a) => a.name).join(", ")}${
+    dataset.kind === "code" ? ` · scored on ${SCORE_TESTS_TEXT[scoreTests]}` : ""
+  }${simulated ? " · SIMULATED" : ""}`;
+  if (ui !== "json") console.log(title);
   const sink = createTerminalSink(ui, {
-    title: `bench ${datasetName} (${dataset.kind}) · ${arms.map((a) => a.name).join(", ")}${
-      simulated ? " · SIMULATED" : ""
-    }`,
+    title,
     prices,
   });
   let result;

@@ -14,6 +14,7 @@ import {
   intFlag,
   numberFlag,
   parseFlags,
+  scoreTestsFlag,
   UsageError,
   warn,
 } from "./_cli.ts";
@@ -23,6 +24,7 @@ import { type PoolGate, poolParts, runPool } from "../lib/bench/pool.ts";
 import { frontierOfRun } from "../lib/bench/frontier_report.ts";
 import type { FrontierGrid } from "../lib/bench/frontier.ts";
 import { BUILTIN_CRITICS } from "../lib/bench/parts.ts";
+import { SCORE_TESTS_TEXT } from "../lib/tasks/task.ts";
 import { loadTaskDataset } from "../lib/datasets/load_task_dataset.ts";
 import type { Provider } from "../lib/providers/types.ts";
 import { providerFromFlags } from "./cai_resolve.ts";
@@ -45,6 +47,9 @@ Options:
   --initial N_P           initial samples per item and seed                     [10]
   --repairs N_FR          critique + repair pairs per sample failing its gate   [3]
   --critic C              tests | self | other | oracle | … (a critic part)     [code: tests, else self]
+  --score-tests S         code tasks: hidden | all (visible + hidden; refused when the critic or
+                          the gate shows a role test results, e.g. --critic self --gate critic)
+                                                                                [hidden]
   --gate G                visible_tests | critic | oracle († sees the answer key)
                                                                 [code: visible_tests, else critic]
   --provider SPEC         student model: sim (SIMULATED), ollama:M, openai:M, …  [sim]
@@ -81,6 +86,7 @@ const FLAGS = {
   initial: { type: "string" },
   repairs: { type: "string" },
   critic: { type: "string" },
+  "score-tests": { type: "string" },
   gate: { type: "string" },
   provider: { type: "string" },
   model: { type: "string" },
@@ -210,18 +216,25 @@ export async function poolMain(args: string[], signal: AbortSignal): Promise<num
         judgeProvider = await providerFromFlags(judgeSpec, values["judge-model"] as string, replay);
       }
     }
-    const task = taskFor(dataset, { constitution });
+    const scoreTests = scoreTestsFlag(values);
+    if (scoreTests === "all" && dataset.kind !== "code") {
+      throw new UsageError(`--score-tests all needs a code dataset (got ${dataset.kind})`);
+    }
+    const task = taskFor(dataset, { constitution, scoreTests });
     try {
       poolParts(task, { critic, gate });
     } catch (error) {
-      throw new UsageError(`--critic/--gate: ${(error as Error).message}`);
+      const message = (error as Error).message;
+      throw new UsageError(
+        message.startsWith("--score-tests") ? message : `--critic/--gate: ${message}`,
+      );
     }
-    const sink = createTerminalSink(ui, {
-      title:
-        `bench pool ${datasetName} (${dataset.kind}) · ${initial} samples × ${repairs} repairs${
-          simulated ? " · SIMULATED" : ""
-        }`,
-    });
+    const title =
+      `bench pool ${datasetName} (${dataset.kind}) · ${initial} samples × ${repairs} repairs${
+        dataset.kind === "code" ? ` · scored on ${SCORE_TESTS_TEXT[scoreTests]}` : ""
+      }${simulated ? " · SIMULATED" : ""}`;
+    if (ui !== "json") console.log(title);
+    const sink = createTerminalSink(ui, { title });
     let result;
     try {
       result = await runPool(task, {

@@ -13,7 +13,7 @@ import { type ArmParts, armParts, BUILTIN_PARTS } from "./parts.ts";
 export interface Arm {
   /** Unique label used in outputs. */
   name: string;
-  /** How the parts run: `single`, `loop`, `best_of_n`, `vote`, or a user's solver. */
+  /** How the parts run: `single`, `loop`, `best_of_n`, `vote`, `trajectory`, or a user's solver. */
   solver: string;
   /** The arm's role in comparisons, from its solver: baseline, treatment loop, or control. */
   kind: "baseline" | "loop" | "control";
@@ -135,6 +135,12 @@ export const ARM_PRESETS: Readonly<Record<string, ArmInput>> = {
     matchBudgetOf: "tests",
     description:
       "same-budget control: as many samples as the loop used, best by visible tests (code) or the judge",
+  },
+  trajectory: {
+    name: "trajectory",
+    solver: "trajectory",
+    description:
+      "recorded attempts (answers:FILE) scored first to final: Δ, flips and the per-attempt curve",
   },
   self_consistency: {
     name: "self_consistency",

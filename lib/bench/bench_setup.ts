@@ -9,7 +9,7 @@ import type { Provider } from "../providers/types.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import type { SandboxOptions } from "../sandbox/sandbox_options.ts";
 import type { TaskDataset } from "../datasets/load_task_dataset.ts";
-import { answerTask, codeTask, openTask, type Task } from "../tasks/task.ts";
+import { answerTask, codeTask, openTask, type ScoreTests, type Task } from "../tasks/task.ts";
 import type { PanelMode } from "../tasks/judge_panel.ts";
 import { type Arm, type ArmInput, CRITIQUE_MODES, DEFAULT_ARMS, resolveArms } from "./arms.ts";
 import type { ArmParts } from "./parts.ts";
@@ -26,6 +26,8 @@ export interface TaskForOptions {
   panelMode?: PanelMode;
   /** Code tasks: sandbox settings. @default {} */
   sandbox?: Omit<SandboxOptions, "signal">;
+  /** Code tasks: which tests score, `hidden` or `all` (visible + hidden). @default "hidden" */
+  scoreTests?: ScoreTests;
 }
 
 /**
@@ -46,7 +48,7 @@ export interface TaskForOptions {
 export function taskFor(dataset: TaskDataset, options: TaskForOptions = {}): Task {
   switch (dataset.kind) {
     case "code":
-      return codeTask(dataset.items, { sandbox: options.sandbox });
+      return codeTask(dataset.items, { sandbox: options.sandbox, scoreTests: options.scoreTests });
     case "answer":
       return answerTask(dataset.items);
     case "open": {

@@ -70,6 +70,8 @@ export interface FrontierOptions {
   gate?: string;
   /** Parts that see the answer key. @default [] */
   answerKey?: readonly string[];
+  /** Code tasks: which tests scored the pool. @default undefined */
+  scoreTests?: "hidden" | "all";
 }
 
 /**
@@ -370,6 +372,7 @@ export function estimateFrontier(
     critic: options.critic ?? "unknown",
     gate: options.gate ?? "unknown",
     answerKey: [...(options.answerKey ?? [])],
+    ...(options.scoreTests ? { scoreTests: options.scoreTests } : {}),
     items: items.length,
     poolInitial,
     poolRepairs,

@@ -87,7 +87,13 @@ export function renderFrontier(frontier: Frontier): string {
     `verdict: ${f.verdict}`,
     "",
     `${f.task} task · ${f.items} items · pool n_p = ${f.poolInitial}, n_fr = ${f.poolRepairs} · ` +
-    `critic \`${f.critic}\` · gate \`${f.gate}\` · ${f.draws} subsampling draws per item ` +
+    `critic \`${f.critic}\` · gate \`${f.gate}\` · ` +
+    `${
+      f.scoreTests
+        ? `scored on ${f.scoreTests === "all" ? "all tests (visible + hidden)" : "hidden tests"} · `
+        : ""
+    }` +
+    `${f.draws} subsampling draws per item ` +
     `(repairs: ${
       f.repairOrder === "first" ? "the first n_fr" : "n_fr drawn without replacement"
     }) · ` +
@@ -197,6 +203,7 @@ export async function frontierOfRun(
     critic: info.critic,
     gate: info.gate,
     answerKey: info.answerKey,
+    ...(info.scoreTests ? { scoreTests: info.scoreTests } : {}),
     // Repairs after a test or oracle gate are exchangeable; after a critic gate repair 0 reuses
     // the gate's critique, so only the first n_fr are faithful.
     repairOrder: info.gate === "critic" ? "first" : "subsample",

@@ -76,6 +76,8 @@ export interface Frontier {
   gate: string;
   /** Parts that see the answer key (empty for an honest pool). */
   answerKey: string[];
+  /** Code tasks: which tests scored the pool (`hidden`, or `all`: visible + hidden). */
+  scoreTests?: "hidden" | "all";
   /** Items (estimation units). */
   items: number;
   /** Initial samples per item in the pool (the smallest over items). */
@@ -149,6 +151,7 @@ const frontierObject = z.object({
   critic: z.string(),
   gate: z.string(),
   answerKey: z.array(z.string()),
+  scoreTests: z.enum(["hidden", "all"]).optional(),
   items: z.number().int().min(0),
   poolInitial: z.number().int().min(0),
   poolRepairs: z.number().int().min(0),

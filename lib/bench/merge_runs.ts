@@ -24,6 +24,7 @@ const ShardManifestSchema = z.object({
     shard: z.object({ index: z.number().int(), count: z.number().int() }).optional(),
     task: z.string().optional(),
     scoring: z.object({ mode: z.string().optional() }).passthrough().optional(),
+    scoreTests: z.enum(["hidden", "all"]).optional(),
     answerKey: z.record(z.string(), z.array(z.string())).optional(),
   }).passthrough(),
 }).passthrough();
@@ -240,6 +241,7 @@ export async function mergeBenchmarkRuns(
     complete: missing.length === 0 && all.length % perUnit === 0,
     resamples: options.resamples,
     task: reference!.parameters.task,
+    ...(reference!.parameters.scoreTests ? { scoreTests: reference!.parameters.scoreTests } : {}),
     answerKey: reference!.parameters.answerKey,
     panelMode: reference!.parameters.scoring?.mode === "pairwise" ? "pairwise" : "pointwise",
     notes: missing.length

@@ -25,6 +25,7 @@ export {
   BUILTIN_GATES,
   BUILTIN_PARTS,
   BUILTIN_STOPS,
+  checkScoreTests,
   type CriticPart,
   type GatePart,
   type GateSetting,
@@ -32,6 +33,7 @@ export {
   type PartInfo,
   type StopPart,
   type StopSetting,
+  testSeeingParts,
   withParts,
 } from "./parts.ts";
 export {
@@ -187,3 +189,11 @@ export {
   renderFrontier,
   writeFrontier,
 } from "./frontier_report.ts";
+export {
+  summarizeTrajectory,
+  type SummarizeTrajectoryOptions,
+  type TrajectoryPoint,
+  TrajectoryPointSchema,
+  type TrajectorySummary,
+  TrajectorySummarySchema,
+} from "./trajectory.ts";

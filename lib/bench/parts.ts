@@ -35,6 +35,11 @@ export interface PartContext {
   judge: Provider;
   /** The other (judge) model, or the student's when the run has none. */
   other: Provider;
+  /**
+   * Recorded attempts per item id, first to last (an answers file's trajectories), for the
+   * `trajectory` solver. @default undefined
+   */
+  attempts?: (itemId: string) => readonly string[] | undefined;
 }
 
 /** How a gate evaluates candidates in the loop. */
@@ -54,6 +59,12 @@ export interface PartInfo {
   tasks?: readonly string[];
   /** When set, the part sees the answer key; the text says what that does to the protocol. */
   seesAnswerKey?: string;
+  /**
+   * When set, a role sees test results through this part (visible or hidden), so scoring on every
+   * test (`scoreTests: "all"`) would score on tests a role saw; the text says how. A part that sees
+   * the answer key sees the tests too on a code task.
+   */
+  seesTests?: string;
 }
 
 /** A critic part. */
@@ -84,7 +95,7 @@ export interface StopPart extends PartInfo {
 
 /** Every registered part, by name. */
 export interface ArmParts {
-  /** Solvers (`single`, `loop`, `best_of_n`, `vote`, …). */
+  /** Solvers (`single`, `loop`, `best_of_n`, `vote`, `trajectory`, …). */
   solvers: Readonly<Record<string, Solver>>;
   /** Critics (`none`, `self`, `other`, `llm`, `tests`, `tests_anchor`, `hybrid`, `oracle`, …). */
   critics: Readonly<Record<string, CriticPart>>;
@@ -149,17 +160,20 @@ export const BUILTIN_CRITICS: Readonly<Record<string, CriticPart>> = {
   tests: {
     description: "visible-test failures drive revision",
     tasks: ["code"],
+    seesTests: "the critic shows the student visible-test failures",
     create: (c) => testsCritic({ runner: needsRunner(c) }),
   },
   tests_anchor: {
     description: "hidden-test failures drive revision (anchor protocol)",
     tasks: ["code"],
     seesAnswerKey: ANCHOR,
+    seesTests: "the critic shows the student hidden-test failures",
     create: (c) => anchorTestsCritic({ runner: needsRunner(c) }),
   },
   hybrid: {
     description: "visible-test feedback plus an LLM critic's reading of it",
     tasks: ["code"],
+    seesTests: "the critic shows the student visible-test failures",
     create: (c) =>
       hybridCritic(testsCritic({ runner: needsRunner(c) }), llmCritic(c.judge, c.constitution)),
   },
@@ -179,6 +193,7 @@ export const BUILTIN_GATES: Readonly<Record<string, GatePart>> = {
   visible_tests: {
     description: "visible tests decide keep/revert",
     tasks: ["code"],
+    seesTests: "visible-test results decide which answer is kept",
     create: (c) => ({ scorer: c.task.scorers.visible_tests ?? noScorer(c, "visible_tests") }),
   },
   judge: {
@@ -189,6 +204,7 @@ export const BUILTIN_GATES: Readonly<Record<string, GatePart>> = {
     description: "hidden tests decide keep/revert (anchor protocol)",
     tasks: ["code"],
     seesAnswerKey: ANCHOR,
+    seesTests: "hidden-test results decide which answer is kept",
     create: (c) => ({ scorer: testScorer({ which: "hidden", runner: needsRunner(c) }) }),
   },
   oracle: {
@@ -337,4 +353,68 @@ export function answerKeyFlags(arm: Arm, parts: ArmParts = BUILTIN_PARTS): strin
   return armParts(arm, parts).flatMap((u) =>
     u.part.seesAnswerKey ? [`${u.slot} ${u.name}: ${u.part.seesAnswerKey}`] : []
   );
+}
+
+/**
+ * The arm's test-seeing parts: one `slot name` per part through which a role sees test results
+ * (`seesTests`, or `seesAnswerKey` — on a code task the answer key is the tests).
+ *
+ * @param arm The arm.
+ * @param parts The registry. @default the built-in parts
+ * @returns Lines like `critic tests`; empty when no role sees test results.
+ *
+ * @example
+ * ```ts
+ * import { testSeeingParts } from "./parts.ts";
+ * import { resolveArms } from "./arms.ts";
+ * const [baseline, tests] = resolveArms(["baseline", "tests"]);
+ * if (testSeeingParts(baseline).length !== 0) throw new Error();
+ * if (testSeeingParts(tests).join() !== "critic tests,gate visible_tests") throw new Error();
+ * ```
+ */
+export function testSeeingParts(arm: Arm, parts: ArmParts = BUILTIN_PARTS): string[] {
+  return armParts(arm, parts).flatMap((u) =>
+    u.part.seesTests || u.part.seesAnswerKey ? [`${u.slot} ${u.name}`] : []
+  );
+}
+
+/**
+ * Refuses scoring on every test (`all`) when a role of some arm sees test results: it would score
+ * on tests the arm was shown. `hidden` always passes.
+ *
+ * @param scoreTests Which tests score.
+ * @param arms The arms of the run.
+ * @param parts The registry. @default the built-in parts
+ * @throws {TypeError} naming the first test-seeing arm and its parts.
+ *
+ * @example
+ * ```ts
+ * import { checkScoreTests } from "./parts.ts";
+ * import { resolveArms } from "./arms.ts";
+ * checkScoreTests("all", resolveArms(["baseline"]));
+ * let refused = "";
+ * try {
+ *   checkScoreTests("all", resolveArms(["baseline", "tests"]));
+ * } catch (e) {
+ *   refused = (e as Error).message;
+ * }
+ * if (!refused.includes('arm "tests"')) throw new Error(refused);
+ * ```
+ */
+export function checkScoreTests(
+  scoreTests: "hidden" | "all",
+  arms: readonly Arm[],
+  parts: ArmParts = BUILTIN_PARTS,
+): void {
+  if (scoreTests !== "all") return;
+  for (const arm of arms) {
+    const seen = testSeeingParts(arm, parts);
+    if (seen.length) {
+      throw new TypeError(
+        `--score-tests all: arm "${arm.name}" lets a role see test results (${
+          seen.join(", ")
+        }); use --score-tests hidden`,
+      );
+    }
+  }
 }

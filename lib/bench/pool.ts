@@ -32,7 +32,13 @@ import { appendJsonLine, writeJsonAtomic, writeTextAtomic } from "../util/atomic
 import { parseJsonl, readTextIfExists } from "../util/jsonl.ts";
 import { oracleScorer, type Task } from "../tasks/task.ts";
 import { type Arm, resolveArms } from "./arms.ts";
-import { answerKeyFlags, type ArmParts, BUILTIN_PARTS, type PartContext } from "./parts.ts";
+import {
+  answerKeyFlags,
+  type ArmParts,
+  BUILTIN_PARTS,
+  type PartContext,
+  testSeeingParts,
+} from "./parts.ts";
 import { sampleSeed } from "./solvers.ts";
 import { providerWrapper, shardItems } from "./run_benchmark.ts";
 import { dropTornTail, RunMismatchError } from "./run_store.ts";
@@ -119,6 +125,8 @@ export interface PoolInfo {
   simulated: boolean;
   /** One line per part that sees the answer key (empty for an honest pool). */
   answerKey: string[];
+  /** Code tasks: which tests score (`hidden`, or `all`: visible + hidden). */
+  scoreTests?: "hidden" | "all";
 }
 
 /** What {@linkcode runPool} returns. */
@@ -239,7 +247,18 @@ export function poolParts(
     throw new TypeError(`Cannot gate a ${task.kind} task on visible tests: it has none`);
   }
   if (critic === "none") throw new TypeError('Cannot repair with critic "none": name a critic');
-  return { critic, gate, arm: poolArm(task, critic, gate, parts) };
+  const arm = poolArm(task, critic, gate, parts);
+  if (task.scoreTests === "all") {
+    const seen = testSeeingParts(arm, parts).filter((p) => !p.startsWith("stop "));
+    if (seen.length) {
+      throw new TypeError(
+        `--score-tests all: the pool lets a role see test results (${
+          seen.join(", ")
+        }); use --score-tests hidden`,
+      );
+    }
+  }
+  return { critic, gate, arm };
 }
 
 const tokensOf = (calls: readonly CallRecord[]) => ({
@@ -254,7 +273,8 @@ const tokensOf = (calls: readonly CallRecord[]) => ({
  * @param options Models, constitution, pool sizes, critic, gate, outputs.
  * @returns The rows and what the pool is.
  * @throws {RunMismatchError} when `outDir` holds a different pool.
- * @throws {TypeError} for a critic or gate that does not fit the task.
+ * @throws {TypeError} for a critic or gate that does not fit the task, or one that shows a role
+ *   test results when the task scores on every test (`scoreTests: "all"`).
  *
  * @example A simulated answer-task pool
  * ```ts
@@ -317,6 +337,7 @@ export async function runPool(task: Task, options: PoolOptions): Promise<PoolRes
     answerKey: [
       ...answerKeyFlags(arm, parts).filter((f) => !f.startsWith("stop ")),
     ],
+    ...(task.scoreTests ? { scoreTests: task.scoreTests } : {}),
   };
   const runKey = sha256Hex({
     kind: "pool",

@@ -59,6 +59,7 @@ const infoObject = z.object({
   criticModel: z.string().nullable(),
   simulated: z.boolean(),
   answerKey: z.array(z.string()),
+  scoreTests: z.enum(["hidden", "all"]).optional(),
 });
 
 /**

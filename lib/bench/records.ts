@@ -48,6 +48,10 @@ export interface ItemResult {
   unscored?: boolean;
   /** Open tasks: each panel judge's score of the final answer (null = unparseable). */
   judgeScores?: (number | null)[];
+  /** Trajectory arms: the score of every recorded attempt, first to final. */
+  attemptScores?: number[];
+  /** Trajectory arms: whether every recorded attempt passed, first to final. */
+  attemptPassed?: boolean[];
 }
 
 const itemResultSchema = z.object({
@@ -88,6 +92,8 @@ const itemResultSchema = z.object({
   unscored: z.boolean().optional(),
   /** Open tasks: each panel judge's score of the final answer (null = unparseable). */
   judgeScores: z.array(z.number().min(0).max(1).nullable()).optional(),
+  attemptScores: z.array(z.number().min(0).max(1)).optional(),
+  attemptPassed: z.array(z.boolean()).optional(),
 });
 const _itemResult: Equals<z.infer<typeof itemResultSchema>, ItemResult> = true;
 /** Validates an {@linkcode ItemResult} (a line of `items.jsonl`). */

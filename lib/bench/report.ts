@@ -43,9 +43,7 @@ export function renderReport(summary: BenchSummary): string {
   lines.push(`# Benchmark ${summary.run}${label}`, "");
   lines.push(
     `${summary.items} items × ${summary.seeds.length} seed(s) (${summary.seeds.join(", ")}); ` +
-      `${SCORING[summary.task ?? "code"] ?? "scores come from the task's scorer"}${
-        summary.complete ? "" : "; **incomplete run**"
-      }.`,
+      `${scoringText(summary)}${summary.complete ? "" : "; **incomplete run**"}.`,
     "",
   );
   // A cost column only when the run was priced (`--prices`): "$/item" is the mean USD per record.
@@ -116,8 +114,18 @@ export function renderReport(summary: BenchSummary): string {
     );
   }
   if (summary.agreement) lines.push("", agreementText(summary.agreement));
+  for (const t of summary.trajectories ?? []) lines.push("", ...trajectoryText(t));
   if (summary.notes.length) lines.push("", "Notes:", ...summary.notes.map((n) => `- ${n}`));
   return lines.join("\n") + "\n";
+}
+
+/** What the scores mean: the task kind's line, or the code task's scoring tests. */
+function scoringText(summary: BenchSummary): string {
+  if (summary.scoreTests === "all") {
+    return "scores are pass fractions on all tests (visible + hidden: --score-tests all)";
+  }
+  const text = SCORING[summary.task ?? "code"] ?? "scores come from the task's scorer";
+  return summary.scoreTests === "hidden" ? `${text} (--score-tests hidden)` : text;
 }
 
 /** What the scores mean, per task kind. */
@@ -126,6 +134,26 @@ const SCORING: Readonly<Record<string, string>> = {
   answer: "scores are 1/0 against the gold answer, extracted from the reply by documented rules",
   open: "scores are judge-panel scores in [0, 1]",
 };
+
+/** A trajectory arm's lines: first → final with its CI and flips, then the per-attempt curve. */
+function trajectoryText(t: NonNullable<BenchSummary["trajectories"]>[number]): string[] {
+  const d = t.firstToFinal;
+  return [
+    `Trajectory ${t.arm} (${t.n} item × seed, ${t.meanAttempts.toFixed(2)} attempts on average): ` +
+    `first ${(d.meanA ?? 0).toFixed(3)} → final ${(d.meanB ?? 0).toFixed(3)}, ` +
+    `Δ ${fmt(d.delta)} ${
+      ciText(d)
+    }; flips ✗→✓ ${t.flips.wrongToCorrect}, ✓→✗ ${t.flips.correctToWrong}.`,
+    "",
+    "| Attempt | Score | Pass | Reached |",
+    "|---|---|---|---|",
+    ...t.curve.map((p) =>
+      `| ${p.attempt} | ${p.meanScore.toFixed(3)} | ${
+        (p.passRate * 100).toFixed(0)
+      }% | ${p.reached} |`
+    ),
+  ];
+}
 
 function agreementText(a: NonNullable<BenchSummary["agreement"]>): string {
   const stat = (name: string, x: { estimate: number | null; ci: [number, number] | null }) =>

@@ -37,7 +37,13 @@ import { sha256Hex } from "../util/hash.ts";
 import { TraceSchema } from "../schemas/trace.ts";
 import { codeTask, type Task, type TaskScore } from "../tasks/task.ts";
 import type { Arm } from "./arms.ts";
-import { answerKeyFlags, type ArmParts, BUILTIN_PARTS, type PartContext } from "./parts.ts";
+import {
+  answerKeyFlags,
+  type ArmParts,
+  BUILTIN_PARTS,
+  checkScoreTests,
+  type PartContext,
+} from "./parts.ts";
 import type { Solved } from "./solvers.ts";
 import { type ItemResult, resultKey } from "./records.ts";
 import { summarizeBenchmark } from "./summary.ts";
@@ -113,6 +119,11 @@ export interface BenchmarkOptions {
    * `costUsd`, and the summary a mean cost per arm. @default undefined (no costs)
    */
   prices?: PriceTable;
+  /**
+   * Recorded attempts per item id, first to last, for `trajectory` arms. @default the provider's
+   * own `attempts` (an answers provider), else none
+   */
+  attempts?: (itemId: string) => readonly string[] | undefined;
   /** Receives events (loop events of every item, plus progress). @default undefined */
   onEvent?: EventSink;
   /** Stops scheduling new work; in-flight items finish as `aborted`. @default undefined */
@@ -324,6 +335,7 @@ async function manifestOf(s: RunSetup, datasetHash: string): Promise<Record<stri
     parameters: {
       task: s.task.kind,
       scoring: s.task.description,
+      ...(s.task.scoreTests ? { scoreTests: s.task.scoreTests } : {}),
       arms: s.arms,
       answerKey: Object.fromEntries(s.arms.map((a) => [a.name, answerKeyFlags(a, s.parts)])),
       temperature: s.temperature,
@@ -370,6 +382,11 @@ function armRunner(s: RunSetup, runKey: string, wrap: (p: Provider) => Provider)
     const cost = callsCost(calls, options.prices);
     return cost.unpriced.length ? {} : { costUsd: cost.usd };
   };
+  const given = options.provider as Provider & { attempts?: unknown };
+  const attempts = options.attempts ??
+    (typeof given.attempts === "function"
+      ? (id: string) => (given.attempts as (id: string) => readonly string[] | undefined)(id)
+      : undefined);
   return async (item: Item, arm: Arm, seed: number, matched?: ItemResult) => {
     const t0 = performance.now();
     const context: PartContext = {
@@ -379,6 +396,7 @@ function armRunner(s: RunSetup, runKey: string, wrap: (p: Provider) => Provider)
       student,
       judge: arm.judge === "asymmetric" ? other : student,
       other,
+      ...(attempts ? { attempts } : {}),
     };
     const solved: Solved = await parts.solvers[arm.solver].solve({
       item,
@@ -399,6 +417,10 @@ function armRunner(s: RunSetup, runKey: string, wrap: (p: Provider) => Provider)
       score(item, solved.final, seed, solved.first),
       score(item, solved.first, seed, solved.first),
     ]);
+    // A replayed trajectory: every attempt scored like a final answer (the ends are cache hits).
+    const attemptScores = solved.attempts
+      ? await Promise.all(solved.attempts.map((a) => score(item, a, seed, solved.first)))
+      : undefined;
     const record: ItemResult = {
       id: item.id,
       arm: arm.name,
@@ -420,6 +442,12 @@ function armRunner(s: RunSetup, runKey: string, wrap: (p: Provider) => Provider)
       ...(final.rule !== undefined ? { extractRule: final.rule } : {}),
       ...(final.unscored ? { unscored: true } : {}),
       ...(final.judgeScores ? { judgeScores: final.judgeScores } : {}),
+      ...(attemptScores
+        ? {
+          attemptScores: attemptScores.map((s) => s.score),
+          attemptPassed: attemptScores.map((s) => s.passed),
+        }
+        : {}),
     };
     return { record, trace: solved.trace };
   };
@@ -453,6 +481,8 @@ function errorRecord(id: string, arm: string, seed: number, message: string, sim
  * @param options Providers, constitution, seeds, outputs, budgets, parts.
  * @returns Records and the summary.
  * @throws {RunMismatchError} when `outDir` holds a different run.
+ * @throws {TypeError} when the task scores on every test (`scoreTests: "all"`) and a role of some
+ *   arm sees test results.
  *
  * @example A simulated answer-key run: baseline vs intrinsic self-correction
  * ```ts
@@ -482,6 +512,7 @@ export async function runBenchmark(
     ? input
     : codeTask(input, { sandbox: options.sandbox, testConcurrency: options.testConcurrency });
   const task = given.withProviders ? given.withProviders(wrap) : given;
+  checkScoreTests(task.scoreTests ?? "hidden", arms, options.parts ?? BUILTIN_PARTS);
   const items = shardItems(task.items, options.shard);
   checkIds(items);
   const outDir = options.outDir;
@@ -516,6 +547,7 @@ export async function runBenchmark(
     notes,
     parts: setup.parts,
     task: task.kind,
+    ...(task.scoreTests ? { scoreTests: task.scoreTests } : {}),
     panelMode: task.description.mode === "pairwise" ? "pairwise" : "pointwise",
   });
   await store.finish(sorted, summary, renderReport(summary));

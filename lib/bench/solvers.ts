@@ -2,7 +2,8 @@
  * Solvers: how an arm's parts run on one item and seed. `single` answers once; `loop` runs the
  * critique–revision loop with the arm's critic, gate and stop rule; `best_of_n` samples n answers
  * and keeps the one its selector scores best; `vote` samples n answers and keeps the majority
- * answer (self-consistency). The two sampling controls spend the student calls of the arm they
+ * answer (self-consistency); `trajectory` calls no model and replays recorded attempts (first to
+ * final) for the benchmark to score one by one. The two sampling controls spend the student calls of the arm they
  * match, item by item, and draw the same samples (sample 0 is every arm's shared first answer).
  *
  * @module
@@ -61,6 +62,11 @@ export interface Solved {
   error?: string;
   /** The loop's trace, for loop solvers. */
   trace?: Trace;
+  /**
+   * Every attempt, first to last, when the solver replays a trajectory: the benchmark scores each
+   * one on the scoring tests (`first` and `final` are its ends).
+   */
+  attempts?: string[];
 }
 
 /** A solver part. */
@@ -298,10 +304,38 @@ export function majority(
   return best?.text ?? texts[0] ?? "";
 }
 
+const trajectory: Solver = {
+  kind: "baseline",
+  description:
+    "replays a recorded trajectory (answers:FILE rows with several attempts): no model call",
+  slots: [],
+  solve(unit) {
+    const attempts = unit.context.attempts?.(unit.item.id);
+    if (!attempts?.length) {
+      return Promise.reject(
+        new TypeError(
+          `Cannot replay item "${unit.item.id}" in arm "${unit.arm.name}": no recorded attempts ` +
+            "(the trajectory solver needs --provider answers:FILE with a row for the item)",
+        ),
+      );
+    }
+    return Promise.resolve({
+      first: attempts[0],
+      final: attempts[attempts.length - 1],
+      calls: [],
+      studentCalls: 0,
+      rounds: attempts.length - 1,
+      stopReason: "recorded",
+      attempts: [...attempts],
+    });
+  },
+};
+
 /** The solvers that ship with the library. */
 export const BUILTIN_SOLVERS: Readonly<Record<string, Solver>> = {
   single,
   loop,
   best_of_n: bestOfN,
   vote,
+  trajectory,
 };

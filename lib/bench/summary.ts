@@ -15,6 +15,11 @@ import {
 import type { Arm } from "./arms.ts";
 import type { ItemResult } from "./records.ts";
 import { countFlips, type Flips, FlipsSchema } from "./flips.ts";
+import {
+  summarizeTrajectory,
+  type TrajectorySummary,
+  TrajectorySummarySchema,
+} from "./trajectory.ts";
 import { answerKeyFlags, type ArmParts } from "./parts.ts";
 import { type PanelAgreement, panelAgreement, PanelAgreementSchema } from "../tasks/judge_panel.ts";
 import type { Schema } from "../schemas/schema.ts";
@@ -115,6 +120,8 @@ export interface BenchSummary {
   run: string;
   /** The task kind (`code`, `answer`, `open`, …). */
   task?: string;
+  /** Code tasks: which tests scored, `hidden` or `all` (visible + hidden). */
+  scoreTests?: "hidden" | "all";
   /** True when the authors were simulated: every output must say SIMULATED. */
   simulated: boolean;
   /** Seeds run. */
@@ -127,6 +134,8 @@ export interface BenchSummary {
   arms: ArmSummary[];
   /** Open tasks with a panel of 2+ judges: agreement between the judges over every record. */
   agreement?: PanelAgreement;
+  /** Arms that replayed recorded attempts: first → final Δ, flips and the per-attempt curve. */
+  trajectories?: TrajectorySummary[];
   /** Notes (budget exhausted, missing pairs…). */
   notes: string[];
 }
@@ -135,12 +144,14 @@ export interface BenchSummary {
 export const BenchSummarySchema: Schema<BenchSummary> = z.object({
   run: z.string(),
   task: z.string().optional(),
+  scoreTests: z.enum(["hidden", "all"]).optional(),
   simulated: z.boolean(),
   seeds: z.array(z.number().int()),
   items: z.number().int().min(0),
   complete: z.boolean(),
   arms: z.array(zodOf(ArmSummarySchema)),
   agreement: zodOf(PanelAgreementSchema).optional(),
+  trajectories: z.array(zodOf(TrajectorySummarySchema)).optional(),
   notes: z.array(z.string()),
 });
 
@@ -171,6 +182,8 @@ export interface SummarizeBenchmarkOptions {
   answerKey?: Readonly<Record<string, readonly string[]>>;
   /** The task kind. @default undefined */
   task?: string;
+  /** Code tasks: which tests scored. @default undefined */
+  scoreTests?: "hidden" | "all";
   /** How the open-task panel judged (for the agreement statistic). @default "pointwise" */
   panelMode?: "pointwise" | "pairwise";
 }
@@ -316,9 +329,14 @@ export function summarizeBenchmark(
   });
   const seeds = options.seeds ?? [...new Set(records.map((r) => r.seed))].sort((a, b) => a - b);
   const judged = records.filter((r) => (r.judgeScores?.length ?? 0) >= 2);
+  const trajectories = arms.flatMap((arm) => {
+    const t = summarizeTrajectory(arm.name, byArm.get(arm.name) ?? [], stats);
+    return t ? [t] : [];
+  });
   return {
     run: options.run ?? "run",
     ...(options.task !== undefined ? { task: options.task } : {}),
+    ...(options.scoreTests !== undefined ? { scoreTests: options.scoreTests } : {}),
     simulated: options.simulated ?? false,
     seeds,
     items: options.items ?? new Set(records.map((r) => r.id)).size,
@@ -332,6 +350,7 @@ export function summarizeBenchmark(
         ),
       }
       : {}),
+    ...(trajectories.length ? { trajectories } : {}),
     notes,
   };
 }

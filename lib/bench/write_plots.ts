@@ -1,13 +1,14 @@
 /**
  * Renders a benchmark's plots next to its outputs: `forest.svg` (Δ vs baseline with CIs),
- * `forest_control.svg` (loop arms vs the same-budget control) and `slope.svg` (per-item before →
- * after of the loop arms), plus the Vega-Lite specs as JSON so a notebook or a web page can re-render
+ * `forest_control.svg` (loop arms vs the same-budget control), `slope.svg` (per-item before →
+ * after of the loop arms) and `trajectory.svg` (mean score at each recorded attempt), plus the Vega-Lite specs as JSON so a notebook or a web page can re-render
  * them. Kept out of `runBenchmark` so the library's hot path does not load the renderer.
  *
  * @module
  */
 import { forestPlot } from "../plot/forest_plot.ts";
 import { slopeChart } from "../plot/slope_chart.ts";
+import { trajectoryChart } from "../plot/trajectory_chart.ts";
 import { toSVG } from "../plot/to_svg.ts";
 import type { VegaLiteSpec } from "../plot/plot_options.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
@@ -75,6 +76,20 @@ export async function writeBenchmarkPlots(
       afterLabel: "final answer",
       yTitle: SCORE_TITLE[summary.task ?? "code"] ?? "score",
     });
+  }
+  const trajectories = summary.trajectories ?? [];
+  if (trajectories.length) {
+    specs.trajectory = trajectoryChart(
+      trajectories.flatMap((t) =>
+        t.curve.map((p) => ({ arm: t.arm, round: p.attempt, score: p.meanScore }))
+      ),
+      {
+        title: `mean score at attempt k — ${summary.run}`,
+        simulated: summary.simulated,
+        xTitle: "attempt",
+        yTitle: SCORE_TITLE[summary.task ?? "code"] ?? "score",
+      },
+    );
   }
   const written: string[] = [];
   for (const [name, spec] of Object.entries(specs)) {

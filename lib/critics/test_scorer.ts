@@ -11,8 +11,8 @@ import { asCodingItem, TestRunner, type TestRunnerOptions } from "./test_runner.
 
 /** Options for {@linkcode testScorer}. */
 export interface TestScorerOptions extends TestRunnerOptions {
-  /** Which of the item's tests count. @default "hidden" */
-  which?: "hidden" | "visible";
+  /** Which of the item's tests count (`all`: visible + hidden). @default "hidden" */
+  which?: "hidden" | "visible" | "all";
   /** A runner to share (its cache and concurrency bound); overrides `sandbox`, `cache`, `concurrency`. */
   runner?: TestRunner;
 }
@@ -65,7 +65,7 @@ export function scoreFromResult(
  * failure (`sandbox_error`) throws instead of scoring.
  *
  * @param options Which tests, sandbox options, cache, concurrency or a shared runner.
- * @returns The scorer, named "hidden_tests" or "visible_tests".
+ * @returns The scorer, named "hidden_tests", "visible_tests" or "all_tests".
  *
  * @example Score a correct answer
  * ```ts
@@ -84,8 +84,10 @@ export function scoreFromResult(
  */
 export function testScorer(options: TestScorerOptions = {}): Scorer {
   const which = options.which ?? "hidden";
-  if (which !== "hidden" && which !== "visible") {
-    throw new TypeError(`Cannot score with tests "hidden" | "visible": current value is ${which}`);
+  if (which !== "hidden" && which !== "visible" && which !== "all") {
+    throw new TypeError(
+      `Cannot score with tests "hidden" | "visible" | "all": current value is ${which}`,
+    );
   }
   const runner = options.runner ?? new TestRunner(options);
   const name = `${which}_tests`;
@@ -93,7 +95,11 @@ export function testScorer(options: TestScorerOptions = {}): Scorer {
     name,
     async score(item, answer, context): Promise<Score> {
       const coding = asCodingItem(item);
-      const tests = which === "hidden" ? coding.hiddenTests : coding.visibleTests;
+      const tests = which === "hidden"
+        ? coding.hiddenTests
+        : which === "visible"
+        ? coding.visibleTests
+        : [...coding.visibleTests, ...coding.hiddenTests];
       if (tests.length === 0) {
         return { score: 0, passed: false, source: name, detail: `the item has no ${which} tests` };
       }

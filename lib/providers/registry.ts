@@ -156,10 +156,16 @@ export async function createProvider(
   const dispose = (): Promise<void> =>
     typeof free === "function" ? free.call(base) : Promise.resolve();
   const wrapped = provider;
+  // An answers file's recorded trajectories stay reachable (the bench's `trajectory` arm reads them).
+  const attempts = (base as Partial<{ attempts: (id: string) => readonly string[] | undefined }>)
+    .attempts;
   return {
     name: wrapped.name,
     model: wrapped.model,
     chat: (messages, chatOptions) => wrapped.chat(messages, chatOptions),
+    ...(typeof attempts === "function"
+      ? { attempts: (id: string) => attempts.call(base, id) }
+      : {}),
     dispose,
     [Symbol.asyncDispose]: dispose,
   };

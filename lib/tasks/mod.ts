@@ -39,6 +39,8 @@ export {
   openTask,
   type OpenTaskOptions,
   oracleScorer,
+  SCORE_TESTS_TEXT,
+  type ScoreTests,
   type Task,
   type TaskScore,
   type TaskScoreContext,

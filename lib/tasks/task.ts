@@ -56,6 +56,12 @@ export interface Task<I extends Item = Item> {
   extract?(item: I, text: string): string | undefined;
   /** What the manifest records about scoring (e.g. `{ scoring: "hidden tests" }`). */
   readonly description: Readonly<Record<string, unknown>>;
+  /**
+   * Code tasks: which tests score — `hidden` (roles may see visible-test results) or `all`
+   * (visible + hidden, the published-benchmark convention; only for arms in which no role sees
+   * test results). Absent for tasks that run no tests.
+   */
+  readonly scoreTests?: ScoreTests;
   /** The code task's test runner (test-grounded critics share its cache). */
   readonly runner?: TestRunner;
   /**
@@ -65,8 +71,22 @@ export interface Task<I extends Item = Item> {
   withProviders?(wrap: (provider: Provider) => Provider): Task<I>;
 }
 
+/** Which tests score a code task: the hidden half, or every test (visible + hidden). */
+export type ScoreTests = "hidden" | "all";
+
+/** What a code task's manifest records for each {@linkcode ScoreTests} setting. */
+export const SCORE_TESTS_TEXT: Readonly<Record<ScoreTests, string>> = {
+  hidden: "hidden tests (pass fraction)",
+  all: "all tests, visible + hidden (pass fraction)",
+};
+
 /** Options for {@linkcode codeTask}. */
 export interface CodeTaskOptions {
+  /**
+   * Which tests score: `hidden`, or `all` (visible + hidden; the benchmark then refuses arms in
+   * which a role sees test results). @default "hidden"
+   */
+  scoreTests?: ScoreTests;
   /** Sandbox settings for every test run. @default {} */
   sandbox?: Omit<SandboxOptions, "signal">;
   /** Sandbox runs in flight at once. @default 2 */
@@ -74,10 +94,11 @@ export interface CodeTaskOptions {
 }
 
 /**
- * The code task: hidden tests score, visible tests are offered to arms as `visible_tests`.
+ * The code task: hidden tests score (or every test, with `scoreTests: "all"`), visible tests are
+ * offered to arms as `visible_tests`.
  *
  * @param items Coding items.
- * @param options Sandbox settings.
+ * @param options Sandbox settings, scoring tests.
  * @returns The task.
  *
  * @example
@@ -95,14 +116,26 @@ export function codeTask(
     sandbox: options.sandbox,
     concurrency: options.testConcurrency ?? 2,
   });
-  const hidden = testScorer({ which: "hidden", runner });
+  const scoreTests = options.scoreTests ?? "hidden";
+  if (!(scoreTests in SCORE_TESTS_TEXT)) {
+    throw new TypeError(
+      `Cannot score a code task on tests "hidden" | "all": current value is ${scoreTests}`,
+    );
+  }
+  const scorer = testScorer({ which: scoreTests, runner });
   return {
     kind: "code",
     items,
     runner,
-    score: (item, answer, context) => hidden.score(item, answer, context),
+    scoreTests,
+    score: (item, answer, context) => scorer.score(item, answer, context),
     scorers: { visible_tests: testScorer({ which: "visible", runner }) },
-    description: { scoring: "hidden tests (pass fraction)", sandbox: options.sandbox ?? {} },
+    // The default's description is unchanged, so the run keys of existing runs stay valid.
+    description: {
+      scoring: SCORE_TESTS_TEXT[scoreTests],
+      ...(scoreTests === "all" ? { scoreTests } : {}),
+      sandbox: options.sandbox ?? {},
+    },
   };
 }
 
