@@ -182,10 +182,11 @@ Deno.test("runPool() flags an oracle gate or critic as seeing the answer key and
   );
 });
 
-Deno.test("bench pool on a code task writes pool.jsonl and the frontier, whose n_fr = 0 points are pass@k of pool.jsonl", async () => {
+Deno.test("bench pool on a code task writes pool.jsonl and the frontier, whose n_fr = 0 points are pass@k of pool.jsonl, byte-identical when run twice", async () => {
   const dir = await Deno.makeTempDir();
-  try {
-    const run = await bench([
+  const again = await Deno.makeTempDir();
+  const codePool = (out: string) =>
+    bench([
       "--dataset",
       "datasets/coding_hard.jsonl",
       "--limit",
@@ -197,9 +198,17 @@ Deno.test("bench pool on a code task writes pool.jsonl and the frontier, whose n
       "--repairs",
       "2",
       "--out",
-      dir,
+      out,
     ]);
+  try {
+    const run = await codePool(dir);
     assert.equal(run.code, 0, run.stderr);
+    // Sandbox verdicts (and the scores and tokens derived from them) are the same on a re-run.
+    assert.equal((await codePool(again)).code, 0);
+    assert.equal(
+      await Deno.readTextFile(`${again}/pool.jsonl`),
+      await Deno.readTextFile(`${dir}/pool.jsonl`),
+    );
     assert.match(run.stdout, /^verdict: (repair beats sampling|no configuration beats sampling)/m);
     for (const f of ["pool.jsonl", "frontier.json", "frontier.md", "frontier.svg"]) {
       assert.ok((await Deno.stat(`${dir}/${f}`)).size > 0, f);
@@ -213,6 +222,7 @@ Deno.test("bench pool on a code task writes pool.jsonl and the frontier, whose n
     assert.match(await Deno.readTextFile(`${dir}/frontier.svg`), /SIMULATED/);
   } finally {
     await Deno.remove(dir, { recursive: true });
+    await Deno.remove(again, { recursive: true });
   }
 });
 
