@@ -131,7 +131,7 @@ Deno.test(
       broken.score(item, item.reference, ctx),
       /The sandbox failed while scoring item "clamp"/,
     );
-    assert.throws(() => testScorer({ which: "all" as never }), /current value is all/);
+    assert.throws(() => testScorer({ which: "every" as never }), /current value is every/);
   },
 );
 
