@@ -118,6 +118,7 @@ export {
   type RunComparison,
   type RunComparisonArm,
   RunComparisonSchema,
+  type RunDirOptions,
   type RunFiles,
   RunMismatchError,
   type RunStore,

@@ -184,6 +184,35 @@ export const GateAuditRowSchema: Schema<GateAuditRow> = gateAuditRowSchema;
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 
 /**
+ * Checks the arguments of an audit over traces, their records and hidden candidate scores.
+ *
+ * @param caller The function's name, for the error.
+ * @param traces The run's traces.
+ * @param records The run's item records.
+ * @param hidden The hidden scores (a `get(trace, candidate)` method).
+ * @throws {TypeError} When an argument has the wrong shape.
+ *
+ * @example
+ * ```ts
+ * import { checkAuditArguments } from "./gate_audit.ts";
+ * checkAuditArguments("f", [], [], { get: () => undefined });
+ * ```
+ */
+export function checkAuditArguments(
+  caller: string,
+  traces: unknown,
+  records: unknown,
+  hidden: unknown,
+): void {
+  if (!Array.isArray(traces) || !Array.isArray(records)) {
+    throw new TypeError(`${caller}: traces and records must be arrays`);
+  }
+  if (!hidden || typeof (hidden as { get?: unknown }).get !== "function") {
+    throw new TypeError(`${caller}: hidden must have a get(trace, candidate) method`);
+  }
+}
+
+/**
  * Audits each loop arm's gate against the hidden tests. A candidate counts when it has a gate score
  * (`candidate.score`) and a hidden outcome. A revision is *promoted* when the ratchet made it the
  * new best (kept, with a gate score above the best so far); its hidden score is compared with that
@@ -214,12 +243,7 @@ export function gateAudit(
   records: readonly ItemResult[],
   hidden: Pick<CandidateScores, "get">,
 ): GateAuditRow[] {
-  if (!Array.isArray(traces as unknown) || !Array.isArray(records as unknown)) {
-    throw new TypeError("gateAudit: traces and records must be arrays");
-  }
-  if (!hidden || typeof hidden.get !== "function") {
-    throw new TypeError("gateAudit: hidden must have a get(trace, candidate) method");
-  }
+  checkAuditArguments("gateAudit", traces, records, hidden);
   const { arm: armOf, order } = traceArms(records);
   /** The counted fields of a row; the gate label and the rates are derived at the end. */
   type Counts = Omit<

@@ -13,7 +13,7 @@ import type { Equals, Schema } from "../schemas/schema.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { type ItemResult, traceArms } from "./records.ts";
 import { bestIndexAfterEach } from "./ratchet_replay.ts";
-import type { CandidateScores, HiddenOutcome } from "./gate_audit.ts";
+import { type CandidateScores, checkAuditArguments, type HiddenOutcome } from "./gate_audit.ts";
 
 /** The file `bench audit` writes the rows to, in the run directory beside `gate_audit.json`. */
 export const GATE_CANDIDATES_FILE = "gate_candidates.jsonl";
@@ -165,12 +165,7 @@ export function gateCandidateRecords(
   records: readonly ItemResult[],
   hidden: Pick<CandidateScores, "get">,
 ): GateCandidateRecord[] {
-  if (!Array.isArray(traces as unknown) || !Array.isArray(records as unknown)) {
-    throw new TypeError("gateCandidateRecords: traces and records must be arrays");
-  }
-  if (!hidden || typeof hidden.get !== "function") {
-    throw new TypeError("gateCandidateRecords: hidden must have a get(trace, candidate) method");
-  }
+  checkAuditArguments("gateCandidateRecords", traces, records, hidden);
   const { arm } = traceArms(records);
   const seed = new Map(records.map((r) => [r.traceId, r.seed]));
   return traces.flatMap((t) => {

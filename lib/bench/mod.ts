@@ -55,7 +55,7 @@ export {
   type TaskForOptions,
 } from "./bench_setup.ts";
 export { type ArmFileEntry, loadArmFile, parseArmFile } from "./arm_file.ts";
-export { openRunStore, type RunStore } from "./run_store.ts";
+export { openRunStore, type RunDirOptions, type RunStore } from "./run_store.ts";
 export {
   type AnswerSimulationOptions,
   createSimulatedAnswerProvider,

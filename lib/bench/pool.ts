@@ -41,7 +41,7 @@ import {
 } from "./parts.ts";
 import { sampleSeed } from "./solvers.ts";
 import { providerWrapper, shardItems } from "./run_benchmark.ts";
-import { dropTornTail, RunMismatchError } from "./run_store.ts";
+import { dropTornTail, type RunDirOptions, RunMismatchError } from "./run_store.ts";
 import { type PoolRepair, type PoolRow, poolRowOrder, PoolRowSchema } from "./pool_row.ts";
 
 /** What decides that a sample needs repair. */
@@ -51,7 +51,7 @@ export type PoolGate = "visible_tests" | "critic" | "oracle";
 export const POOL_GATES: readonly PoolGate[] = ["visible_tests", "critic", "oracle"];
 
 /** Options for {@linkcode runPool}. */
-export interface PoolOptions {
+export interface PoolOptions extends RunDirOptions {
   /** The student's model. */
   provider: Provider;
   /** The `other` critic's model. @default provider */
@@ -74,23 +74,6 @@ export interface PoolOptions {
   concurrency?: number;
   /** The part registry. @default the built-ins */
   parts?: ArmParts;
-  /** Output directory (manifest, journal, cache, pool.jsonl). @default undefined (nothing written) */
-  outDir?: string;
-  /** Run name. @default the outDir's last segment, or "pool" */
-  runName?: string;
-  /** Dataset name recorded in the manifest. @default "dataset" */
-  datasetName?: string;
-  /** The authors are simulated (outputs say SIMULATED). @default false */
-  simulated?: boolean;
-  /**
-   * Record/replay cache of LLM calls (see `runBenchmark`): `replay` makes zero network calls and
-   * fails on a miss. @default "auto" when outDir is set (not for the `sim` provider), else "off"
-   */
-  cache?: "auto" | "record" | "replay" | "off";
-  /** Cache directory. @default `<outDir>/cache` */
-  cacheDir?: string;
-  /** Run only shard `index` of `count`. @default undefined */
-  shard?: { index: number; count: number };
   /** Receives progress events. @default undefined */
   onEvent?: EventSink;
   /** Stops scheduling new samples (finished ones are kept). @default undefined */

@@ -49,7 +49,7 @@ import { type ItemResult, resultKey } from "./records.ts";
 import { summarizeBenchmark } from "./summary.ts";
 import type { BenchSummary } from "./summary.ts";
 import { renderReport } from "./report.ts";
-import { openRunStore, type RunStore } from "./run_store.ts";
+import { openRunStore, type RunDirOptions, type RunStore } from "./run_store.ts";
 
 export { RunMismatchError } from "./run_store.ts";
 
@@ -69,7 +69,7 @@ export interface BenchmarkBudget {
 }
 
 /** Options for {@linkcode runBenchmark}. */
-export interface BenchmarkOptions {
+export interface BenchmarkOptions extends RunDirOptions {
   /** The student's model (and the critic/judge of symmetric arms). */
   provider: Provider;
   /** The critic/judge of asymmetric arms. @default provider */
@@ -90,24 +90,6 @@ export interface BenchmarkOptions {
   sandbox?: Omit<SandboxOptions, "signal">;
   /** The part registry: the built-ins plus a user's own (see `withParts`). @default the built-ins */
   parts?: ArmParts;
-  /** Output directory (journal, cache, artifacts). Without it nothing is written. @default undefined */
-  outDir?: string;
-  /** Run name in outputs. @default the outDir's last segment, or "run" */
-  runName?: string;
-  /** Dataset name recorded in the manifest. @default "dataset" */
-  datasetName?: string;
-  /** Authors are simulated: every output is labelled SIMULATED. @default false */
-  simulated?: boolean;
-  /**
-   * Record/replay cache of LLM calls under `<outDir>/cache` (or `cacheDir`): `auto` re-uses recorded
-   * calls (a resumed run repeats none), `replay` makes zero network calls and fails on a miss,
-   * `off` disables it. @default "auto" when outDir is set (not for the `sim` provider), else "off"
-   */
-  cache?: "auto" | "record" | "replay" | "off";
-  /** Cache directory. @default `<outDir>/cache` */
-  cacheDir?: string;
-  /** Run only shard `index` of `count` (items i with i % count === index). @default undefined */
-  shard?: { index: number; count: number };
   /** Budgets. @default {} */
   budget?: BenchmarkBudget;
   /** Bootstrap resamples in the summary. @default 9999 */

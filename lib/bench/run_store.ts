@@ -28,6 +28,31 @@ export class RunMismatchError extends Error {
   }
 }
 
+/**
+ * Where a run is written and how its calls are cached: the options `runBenchmark` and `runPool`
+ * share.
+ */
+export interface RunDirOptions {
+  /** Output directory (journal, cache, artifacts). Without it nothing is written. @default undefined */
+  outDir?: string;
+  /** Run name in outputs. @default the outDir's last segment, or the command's name */
+  runName?: string;
+  /** Dataset name recorded in the manifest. @default "dataset" */
+  datasetName?: string;
+  /** Authors are simulated: every output is labelled SIMULATED. @default false */
+  simulated?: boolean;
+  /**
+   * Record/replay cache of LLM calls under `<outDir>/cache` (or `cacheDir`): `auto` re-uses recorded
+   * calls (a resumed run repeats none), `replay` makes zero network calls and fails on a miss,
+   * `off` disables it. @default "auto" when outDir is set (not for the `sim` provider), else "off"
+   */
+  cache?: "auto" | "record" | "replay" | "off";
+  /** Cache directory. @default `<outDir>/cache` */
+  cacheDir?: string;
+  /** Run only shard `index` of `count` (items i with i % count === index). @default undefined */
+  shard?: { index: number; count: number };
+}
+
 /** An open run store. */
 export interface RunStore {
   /** Finished units from an earlier attempt, by `resultKey`. */

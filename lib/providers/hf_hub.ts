@@ -13,7 +13,7 @@ import { dirname } from "node:path";
 import { type Env, readEnv } from "./env.ts";
 import { autoconstitutionCacheDir } from "./llamacpp_engine.ts";
 import { type DownloadProgress, downloadWithChecksum } from "./llamacpp_download.ts";
-import { ggufModelHelp, locateGgufModel, parseHfModelSpec } from "./llamacpp_model.ts";
+import { locateGgufModel, parseHfModelSpec, withOfflineHelp } from "./llamacpp_model.ts";
 import { ProviderError } from "./types.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 
@@ -443,17 +443,7 @@ async function ensureLocked(
     try {
       return await fetchHfFileMetadata(key, { ...options, endpoint });
     } catch (error) {
-      if (error instanceof ProviderError && error.kind === "connection") {
-        throw new ProviderError(
-          "llamacpp",
-          "connection",
-          `${error.message.replace(/^llamacpp: connection: /, "")}; without network, ${
-            ggufModelHelp(cacheDir)
-          }`,
-          { cause: error },
-        );
-      }
-      throw error;
+      throw withOfflineHelp(error, cacheDir);
     }
   }
 

@@ -109,6 +109,34 @@ export function ggufModelHelp(cacheDir: string): string {
 }
 
 /**
+ * The error to throw when fetching a model failed: a connection failure gains the ways to give a
+ * model without network ({@linkcode ggufModelHelp}); anything else is returned unchanged.
+ *
+ * @param error What the fetch threw.
+ * @param cacheDir The cache root shown in the help.
+ * @returns The error to throw.
+ *
+ * @example A connection error gains the offline help
+ * ```ts
+ * import { withOfflineHelp } from "./llamacpp_model.ts";
+ * import { ProviderError } from "./types.ts";
+ * const e = withOfflineHelp(new ProviderError("llamacpp", "connection", "down"), "/c");
+ * if (!(e instanceof ProviderError) || !e.message.includes("without network")) throw e;
+ * ```
+ */
+export function withOfflineHelp(error: unknown, cacheDir: string): unknown {
+  if (!(error instanceof ProviderError) || error.kind !== "connection") return error;
+  return new ProviderError(
+    "llamacpp",
+    "connection",
+    `${error.message.replace(/^llamacpp: connection: /, "")}; without network, ${
+      ggufModelHelp(cacheDir)
+    }`,
+    { cause: error },
+  );
+}
+
+/**
  * Works out where a model spec points, without any network access. Never downloads.
  *
  * @param spec A path or `hf:` spec; when undefined, `AUTOCONSTITUTION_GGUF` is used.
@@ -258,16 +286,6 @@ export async function resolveGgufModel(
     await Deno.writeTextFile(sidecar, result.sha256 + "\n");
     return { ...location, exists: true, downloaded: true, sha256: result.sha256 };
   } catch (error) {
-    if (error instanceof ProviderError && error.kind === "connection") {
-      throw new ProviderError(
-        "llamacpp",
-        "connection",
-        `${error.message.replace(/^llamacpp: connection: /, "")}; without network, ${
-          ggufModelHelp(cacheDir)
-        }`,
-        { cause: error },
-      );
-    }
-    throw error;
+    throw withOfflineHelp(error, cacheDir);
   }
 }
