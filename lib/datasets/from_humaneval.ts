@@ -17,8 +17,12 @@ export interface HumanEvalRow {
   task_id: string;
   /** Code prompt: signature and docstring, body left open. */
   prompt: string;
-  /** The body completing the prompt (may be empty when the source ships none). */
-  canonical_solution: string;
+  /**
+   * The body completing the prompt. Empty, `null` or absent when the source ships none (mxeval's
+   * HumanEval-TypeScript file has `null` on every row): the item is then flagged
+   * `metadata.referenceMissing` and `deno task validate` reports it unvalidated.
+   */
+  canonical_solution?: string | null;
   /** Test script: assertion statements (TypeScript) or `def check(candidate)` (Python). */
   test: string;
   /** Name of the function the tests call. */
@@ -33,7 +37,7 @@ export interface HumanEvalRow {
 const humanEvalRow = z.looseObject({
   task_id: z.string().min(1),
   prompt: z.string().min(1),
-  canonical_solution: z.string(),
+  canonical_solution: z.string().nullish(),
   test: z.string().min(1),
   entry_point: z.string().min(1),
   language: z.string().optional(),
@@ -115,7 +119,7 @@ export function fromHumanEval(row: HumanEvalRow, options: ConvertOptions = {}): 
     all = splitTsAssertions(row.test);
     const imports: Record<string, string> = {};
     const unknown: string[] = [];
-    for (const spec of bareImports(row.prompt + "\n" + row.canonical_solution)) {
+    for (const spec of bareImports(row.prompt + "\n" + (row.canonical_solution ?? ""))) {
       if (pins[spec]) imports[spec] = pins[spec];
       else unknown.push(spec);
     }
@@ -133,9 +137,8 @@ export function fromHumanEval(row: HumanEvalRow, options: ConvertOptions = {}): 
     seed: `${options.seed ?? "autoconstitution"}:${row.task_id}`,
     visibleFraction: options.visibleFraction,
   });
-  const reference = row.canonical_solution.trim() === ""
-    ? undefined
-    : `${row.prompt}${row.canonical_solution}\n`;
+  const body = row.canonical_solution ?? "";
+  const reference = body.trim() === "" ? undefined : `${row.prompt}${body}\n`;
   if (!reference) metadata.referenceMissing = true;
   const fence = language === "typescript" ? "ts" : "python";
   const lang = language === "typescript" ? "TypeScript" : "Python";
