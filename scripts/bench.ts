@@ -46,6 +46,7 @@ import type { CodingItem } from "../lib/schemas/coding.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
 import { loadTaskDataset } from "../lib/datasets/load_task_dataset.ts";
+import { datasetStem } from "../lib/datasets/read_rows.ts";
 import type { Provider } from "../lib/providers/types.ts";
 import { powerAnalysis } from "../lib/stats/power_analysis.ts";
 import { providerFromFlags } from "./cai_resolve.ts";
@@ -67,8 +68,8 @@ manifest.json, items.jsonl, traces.jsonl, summary.json, report.md. Re-running th
 continues a killed run.
 
 Options:
-  --dataset PATH          JSONL dataset; its kind is detected from the rows: code (coding, mxeval,
-                          humaneval, multipl-e), answer (GSM8K {question, answer "#### n"},
+  --dataset PATH          JSONL dataset, plain or .jsonl.gz; its kind is detected from the rows: code
+                          (coding, mxeval, humaneval, multipl-e), answer (GSM8K {question, answer "#### n"},
                           multiple choice {question, choices, answerKey}, {id, prompt, answer, type}),
                           open ({id, prompt, reference?})                 [datasets/coding_hard.jsonl]
   --limit N               only the first N items
@@ -358,7 +359,7 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
   if (unpriced.length) {
     throw new UsageError(`--max-cost: ${values.prices} has no price for ${unpriced.join(", ")}`);
   }
-  const datasetName = datasetPath.split("/").pop()!.replace(/\.jsonl$/, "");
+  const datasetName = datasetStem(datasetPath);
   const outDir = (values.out as string | undefined) ??
     `runs/${datasetName}-${providerSpec.replace(/[^a-z0-9._-]+/gi, "_")}${
       shard ? `-shard${shard.index}of${shard.count}` : ""

@@ -28,6 +28,7 @@ import { renderReport } from "../lib/bench/report.ts";
 import { writeBenchmarkPlots } from "../lib/bench/write_plots.ts";
 import { ItemResultSchema } from "../lib/bench/records.ts";
 import { loadTaskDataset } from "../lib/datasets/load_task_dataset.ts";
+import { datasetStem } from "../lib/datasets/read_rows.ts";
 import { gitState } from "../lib/loop/manifest.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import { sha256Hex } from "../lib/util/hash.ts";
@@ -205,7 +206,7 @@ export async function launchMain(
     );
   }
   const providerSpec = stringFlag(values, "provider") ?? "sim";
-  const datasetName = datasetPath.split("/").pop()!.replace(/\.jsonl$/, "");
+  const datasetName = datasetStem(datasetPath);
   const givenOut = stringFlag(values, "out") ??
     `runs/${datasetName}-${providerSpec.replace(/[^a-z0-9._-]+/gi, "_")}`;
   const slurm = engine === "slurm";

@@ -26,6 +26,7 @@ import type { FrontierGrid } from "../lib/bench/frontier.ts";
 import { BUILTIN_CRITICS } from "../lib/bench/parts.ts";
 import { SCORE_TESTS_TEXT } from "../lib/tasks/task.ts";
 import { loadTaskDataset } from "../lib/datasets/load_task_dataset.ts";
+import { datasetStem } from "../lib/datasets/read_rows.ts";
 import type { Provider } from "../lib/providers/types.ts";
 import { providerFromFlags } from "./cai_resolve.ts";
 
@@ -42,7 +43,7 @@ Writes DIR/pool.jsonl, frontier.json, frontier.md, frontier.svg, frontier.vl.jso
 same command continues a killed pool.
 
 Options:
-  --dataset PATH          JSONL dataset (code or answer-key task)      [datasets/coding_hard.jsonl]
+  --dataset PATH          JSONL(.gz) dataset (code or answer-key task) [datasets/coding_hard.jsonl]
   --limit N               only the first N items
   --initial N_P           initial samples per item and seed                     [10]
   --repairs N_FR          critique + repair pairs per sample failing its gate   [3]
@@ -165,7 +166,7 @@ export async function poolMain(args: string[], signal: AbortSignal): Promise<num
   };
   const providerSpec = (values.provider as string | undefined) ?? "sim";
   const datasetPath = (values.dataset as string | undefined) ?? "datasets/coding_hard.jsonl";
-  const datasetName = datasetPath.split("/").pop()!.replace(/\.jsonl$/, "");
+  const datasetName = datasetStem(datasetPath);
   const outDir = (values.out as string | undefined) ??
     `runs/${datasetName}-pool-${providerSpec.replace(/[^a-z0-9._-]+/gi, "_")}`;
 

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { basename, extname } from "node:path";
 import type { CodingItem } from "../schemas/coding.ts";
 import {
   type AnswerItem,
@@ -16,7 +15,7 @@ import {
 import { InputError } from "../util/jsonl.ts";
 import { type ConvertOptions, RowConversionError } from "./from_humaneval.ts";
 import { convertRows } from "./load_dataset.ts";
-import { claimId, readNumberedRows } from "./read_rows.ts";
+import { claimId, datasetStem, readNumberedRows } from "./read_rows.ts";
 import { detectTaskFormat, detectTaskKind, type TaskKind } from "./detect_task_kind.ts";
 import { type ChoiceRow, fromChoice } from "./from_choice.ts";
 import { fromGsm8k, type Gsm8kRow } from "./from_gsm8k.ts";
@@ -119,7 +118,7 @@ export function convertTaskRows(
     convertRows(rows.slice(0, at), file, options);
     throw mixed(detectTaskKind(rows[at].row)!, rows[at].line);
   }
-  const stem = basename(file, extname(file));
+  const stem = datasetStem(file);
   const ids = new Map<string, number>();
   const items: (AnswerItem | OpenItem)[] = [];
   for (const { row, line } of rows) {

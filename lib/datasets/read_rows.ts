@@ -1,10 +1,63 @@
 /**
- * Reading a JSONL dataset file into parsed rows with their 1-based line numbers, the first step of
- * every loader; errors name the file and line.
+ * Reading a JSONL dataset file (plain, or gzip-compressed as `.jsonl.gz`) into parsed rows with
+ * their 1-based line numbers, the first step of every loader; errors name the file and line.
  *
  * @module
  */
+import { basename, extname } from "node:path";
 import { InputError, readTextInput } from "../util/jsonl.ts";
+
+/**
+ * The text of a dataset file: read as is, or gunzipped when the name ends in `.gz` (Deno's
+ * built-in `DecompressionStream`, no dependency).
+ *
+ * @param path The file.
+ * @returns Its (decompressed) text.
+ * @throws {InputError} "file not found", or "not a readable gzip file: …" for a corrupt `.gz`.
+ *
+ * @example A gzipped file reads like the plain one
+ * ```ts
+ * import { readDatasetText } from "./read_rows.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".jsonl.gz" });
+ * const gz = new Blob(['{"a":1}\n']).stream().pipeThrough(new CompressionStream("gzip"));
+ * await Deno.writeFile(path, new Uint8Array(await new Response(gz).arrayBuffer()));
+ * if ((await readDatasetText(path)) !== '{"a":1}\n') throw new Error();
+ * ```
+ */
+export async function readDatasetText(path: string): Promise<string> {
+  if (!/\.gz$/i.test(path)) return await readTextInput(path);
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new InputError(path, "file not found");
+    throw error;
+  }
+  try {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return await new Response(stream).text();
+  } catch (error) {
+    throw new InputError(path, `not a readable gzip file: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * A dataset file's name without its directory and extensions (`.gz` first, then one more), so
+ * `gsm8k.jsonl` and `gsm8k.jsonl.gz` share the stem `gsm8k` (and hence their derived item ids).
+ *
+ * @param path The file.
+ * @returns The stem.
+ *
+ * @example
+ * ```ts
+ * import { datasetStem } from "./read_rows.ts";
+ * if (datasetStem("/d/gsm8k.jsonl.gz") !== "gsm8k" || datasetStem("x.jsonl") !== "x") throw new Error();
+ * ```
+ */
+export function datasetStem(path: string): string {
+  const name = basename(path).replace(/\.gz$/i, "");
+  return basename(name, extname(name));
+}
 
 /** One parsed row and the line it came from. */
 export interface NumberedRow {
@@ -15,7 +68,7 @@ export interface NumberedRow {
 }
 
 /**
- * Reads the first `limit` non-blank lines of a JSONL file as JSON.
+ * Reads the first `limit` non-blank lines of a JSONL (or `.jsonl.gz`) file as JSON.
  *
  * @param path The file.
  * @param limit How many rows at most. @default Infinity
@@ -40,7 +93,7 @@ export async function readNumberedRows(path: string, limit = Infinity): Promise<
     );
   }
   if (!(limit >= 0)) throw new RangeError(`Cannot load with limit >= 0: current value is ${limit}`);
-  const text = await readTextInput(path);
+  const text = await readDatasetText(path);
   const rows: NumberedRow[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length && rows.length < limit; i++) {
