@@ -400,6 +400,7 @@ export {
   NUMBER_ANSWER_INSTRUCTION,
   type OpenRow,
   readDatasetText,
+  readParquetRows,
   RowConversionError,
   SET_ANSWER_INSTRUCTION,
   splitTests,

@@ -68,7 +68,7 @@ manifest.json, items.jsonl, traces.jsonl, summary.json, report.md. Re-running th
 continues a killed run.
 
 Options:
-  --dataset PATH          JSONL dataset, plain or .jsonl.gz; its kind is detected from the rows: code
+  --dataset PATH          .jsonl, .jsonl.gz or .parquet dataset; its kind is detected from the rows: code
                           (coding, mxeval, humaneval, multipl-e), answer (GSM8K {question, answer "#### n"},
                           multiple choice {question, choices, answerKey}, {id, prompt, answer, type}),
                           open ({id, prompt, reference?})                 [datasets/coding_hard.jsonl]

@@ -43,7 +43,7 @@ Writes DIR/pool.jsonl, frontier.json, frontier.md, frontier.svg, frontier.vl.jso
 same command continues a killed pool.
 
 Options:
-  --dataset PATH          JSONL(.gz) dataset (code or answer-key task) [datasets/coding_hard.jsonl]
+  --dataset PATH          .jsonl(.gz)/.parquet dataset (code or answer) [datasets/coding_hard.jsonl]
   --limit N               only the first N items
   --initial N_P           initial samples per item and seed                     [10]
   --repairs N_FR          critique + repair pairs per sample failing its gate   [3]

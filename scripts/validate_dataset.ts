@@ -28,7 +28,7 @@ const { values, positionals } = parseArgs({
 
 if (values.help || positionals.length === 0) {
   console.log(
-    "usage: deno run -A scripts/validate_dataset.ts <file.jsonl[.gz]>... [--format auto|coding|mxeval|humaneval|multipl-e|autoconstitution-python] [--concurrency 2] [--timeout-ms 10000] [--require-isolation] [--json]",
+    "usage: deno run -A scripts/validate_dataset.ts <file.jsonl[.gz]|file.parquet>... [--format auto|coding|mxeval|humaneval|multipl-e|autoconstitution-python] [--concurrency 2] [--timeout-ms 10000] [--require-isolation] [--json]",
   );
   Deno.exit(values.help ? 0 : 2);
 }

@@ -3,6 +3,8 @@ import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { loadTaskDataset } from "../lib/datasets/load_task_dataset.ts";
 import { InputError } from "../lib/util/jsonl.ts";
+import { PARQUET_FIXTURES } from "./testdata/formats/make_fixtures.ts";
+import { parquetWriteBuffer } from "hyparquet-writer";
 
 const data = (name: string) =>
   fileURLToPath(new URL(`./testdata/datasets/${name}`, import.meta.url));
@@ -65,6 +67,65 @@ Deno.test("a corrupt or truncated .jsonl.gz is an InputError naming the file; a 
 
     const e4 = await loadTaskDataset(`${dir}/missing.jsonl.gz`).catch((e) => e);
     assert.match(String(e4.message), /missing\.jsonl\.gz: file not found/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+const parquet = (name: string) =>
+  fileURLToPath(
+    new URL(`./testdata/formats/${name.replace(/\.jsonl$/, ".parquet")}`, import.meta.url),
+  );
+
+Deno.test("every loader reads a Parquet file (snappy, written by hyparquet-writer) to the same items as the JSONL", async () => {
+  const withoutIds = (items: readonly { id: string }[]) => items.map(({ id: _, ...rest }) => rest);
+  for (const name of PARQUET_FIXTURES) {
+    const plain = await loadTaskDataset(data(name));
+    const fromParquet = await loadTaskDataset(parquet(name));
+    assert.equal(fromParquet.kind, plain.kind, name);
+    assert.deepEqual(withoutIds(fromParquet.items), withoutIds(plain.items), name);
+    // Ids a row does not carry are derived from its position: the line in JSONL, the row in
+    // Parquet. They agree unless the JSONL has blank lines (task_gsm8k.jsonl has one).
+    const blankLines = (await Deno.readTextFile(data(name))).trimEnd().includes("\n\n");
+    if (!blankLines) {
+      assert.deepEqual(fromParquet.items.map((i) => i.id), plain.items.map((i) => i.id), name);
+    }
+  }
+  // A null cell is an absent field: the null canonical_solution rows still flag a missing reference.
+  const nullRef = await loadTaskDataset(parquet("mxeval_null_reference.jsonl"));
+  assert.equal(nullRef.items.filter((i) => i.metadata?.referenceMissing === true).length, 2);
+  // --limit reads only the first rows.
+  assert.equal((await loadTaskDataset(parquet("task_choice.jsonl"), { limit: 2 })).items.length, 2);
+});
+
+Deno.test("a corrupt or cut Parquet file is an InputError naming it; a bad row names its row number", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const corrupt = `${dir}/corrupt.parquet`;
+    await Deno.writeTextFile(corrupt, "PAR1 not really parquet PAR1");
+    const e1 = await loadTaskDataset(corrupt).catch((e) => e);
+    assert.ok(e1 instanceof InputError, String(e1));
+    assert.match(e1.message, /corrupt\.parquet: not a readable Parquet file/);
+    const whole = await Deno.readFile(parquet("task_gsm8k.jsonl"));
+    const cut = `${dir}/cut.parquet`;
+    await Deno.writeFile(cut, whole.subarray(0, whole.length - 20));
+    const e2 = await loadTaskDataset(cut).catch((e) => e);
+    assert.ok(e2 instanceof InputError, String(e2));
+    assert.match(e2.message, /cut\.parquet: not a readable Parquet file/);
+    // A bad row: a GSM8K answer without "#### <n>" names the file and the row number.
+    const bad = `${dir}/bad.parquet`;
+    await Deno.writeFile(
+      bad,
+      new Uint8Array(parquetWriteBuffer({
+        columnData: [
+          { name: "question", data: ["1+1?", "2+2?"], type: "STRING" },
+          { name: "answer", data: ["1 + 1 = 2\n#### 2", "four"], type: "STRING" },
+        ],
+      })),
+    );
+    const e3 = await loadTaskDataset(bad).catch((e) => e);
+    assert.ok(e3 instanceof Error, String(e3));
+    assert.match(e3.message, /bad\.parquet:2:/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,6 +1,7 @@
 /**
- * Reading a JSONL dataset file (plain, or gzip-compressed as `.jsonl.gz`) into parsed rows with
- * their 1-based line numbers, the first step of every loader; errors name the file and line.
+ * Reading a dataset file — JSONL, gzip-compressed `.jsonl.gz`, or Parquet (how Hugging Face
+ * publishes datasets) — into parsed rows with their 1-based line (Parquet: row) numbers, the first
+ * step of every loader; errors name the file and line.
  *
  * @module
  */
@@ -42,6 +43,59 @@ export async function readDatasetText(path: string): Promise<string> {
 }
 
 /**
+ * The rows of a Parquet file as plain JSON values, numbered from 1 (the number stands in for the
+ * line in errors). Read with the pure-JS `hyparquet` (snappy and uncompressed pages), imported only
+ * when a Parquet file is read. A null cell is an absent field; 64-bit integers become numbers when
+ * they are safe integers (else decimal strings); dates become ISO strings.
+ *
+ * @param path The `.parquet` file.
+ * @returns The rows with their numbers.
+ * @throws {InputError} "file not found", or "not a readable Parquet file: …" (corrupt, or a
+ *   compression codec hyparquet does not decode).
+ *
+ * @example A missing file is named
+ * ```ts
+ * import { readParquetRows } from "./read_rows.ts";
+ * const e = await readParquetRows("/nonexistent/d.parquet").catch((e) => e);
+ * if (!String(e.message).includes("d.parquet: file not found")) throw e;
+ * ```
+ */
+export async function readParquetRows(path: string): Promise<NumberedRow[]> {
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new InputError(path, "file not found");
+    throw error;
+  }
+  let rows: Record<string, unknown>[];
+  try {
+    const { parquetReadObjects } = await import("hyparquet");
+    rows = await parquetReadObjects({ file: bytes.buffer });
+  } catch (error) {
+    throw new InputError(path, `not a readable Parquet file: ${(error as Error).message}`);
+  }
+  return rows.map((row, i) => ({ row: plainJson(row), line: i + 1 }));
+}
+
+/** A Parquet cell as JSON: bigints to numbers (or strings), dates to ISO text, null fields dropped. */
+function plainJson(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plainJson);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map((
+        [k, v],
+      ) => [k, plainJson(v)]),
+    );
+  }
+  return value;
+}
+
+/**
  * A dataset file's name without its directory and extensions (`.gz` first, then one more), so
  * `gsm8k.jsonl` and `gsm8k.jsonl.gz` share the stem `gsm8k` (and hence their derived item ids).
  *
@@ -68,7 +122,8 @@ export interface NumberedRow {
 }
 
 /**
- * Reads the first `limit` non-blank lines of a JSONL (or `.jsonl.gz`) file as JSON.
+ * Reads the first `limit` non-blank lines of a JSONL (or `.jsonl.gz`) file as JSON, or the first
+ * `limit` rows of a `.parquet` file (see {@linkcode readParquetRows}).
  *
  * @param path The file.
  * @param limit How many rows at most. @default Infinity
@@ -93,6 +148,7 @@ export async function readNumberedRows(path: string, limit = Infinity): Promise<
     );
   }
   if (!(limit >= 0)) throw new RangeError(`Cannot load with limit >= 0: current value is ${limit}`);
+  if (/\.parquet$/i.test(path)) return (await readParquetRows(path)).slice(0, limit);
   const text = await readDatasetText(path);
   const rows: NumberedRow[] = [];
   const lines = text.split("\n");
