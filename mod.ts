@@ -398,6 +398,7 @@ export {
   type MultiplERow,
   MultiplERowSchema,
   NUMBER_ANSWER_INSTRUCTION,
+  type NumberedRow,
   type OpenRow,
   readDatasetText,
   readParquetRows,

@@ -58,7 +58,7 @@ export const BENCH_HELP = `usage: deno task bench [options]
        deno task bench launch slurm|k8s|gha --shards N [--submit [--wait]] [bench options]
        deno task bench power [--items 12,24,48] [--seeds 1,3] [--effects 0.1,0.2]
        deno task bench audit --out RUN_DIR [--dataset PATH] [--limit N]
-       deno task bench compare RUN_A RUN_B [--arms A,B] [--json] [--out DIR]
+       deno task bench compare RUN_A RUN_B [--metric score|pass] [--arms A,B] [--json|--ui MODE] [--out DIR]
        deno task bench pool --initial N_P --repairs N_FR [--critic C] --out DIR   (see pool --help)
 
 Runs every item × arm × seed of a dataset and scores every arm's final answer with the task's own
@@ -135,7 +135,9 @@ Examples:
   deno task bench launch gha --shards 4 --seeds 3 --out runs/big
                           (writes <out>/launch/: the launcher, pinned to this Deno and git commit;
                           see 'deno task bench launch --help')
-  deno task bench --principles correctness --out runs/one-rule; deno task bench compare runs/coding_hard-sim runs/one-rule`;
+  deno task bench --principles correctness --out runs/one-rule; deno task bench compare runs/coding_hard-sim runs/one-rule
+  deno task bench compare runs/humaneval-a runs/humaneval-b --metric pass
+                          (pass@1 of each run, Δ in points with a paired CI, exact McNemar p, flips)`;
 
 const FLAGS = {
   dataset: { type: "string" },
@@ -531,8 +533,10 @@ if (import.meta.main) await runCommand((signal) => benchMain(Deno.args, signal))
 async function compareMain(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
     arms: { type: "string" },
+    metric: { type: "string" },
     resamples: { type: "string" },
     json: { type: "boolean" },
+    ui: { type: "string" },
     out: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
@@ -545,6 +549,14 @@ async function compareMain(args: string[]): Promise<number> {
       `bench compare needs two run directories (reference first), got ${positionals.length}`,
     );
   }
+  const metric = values.metric ?? "score";
+  if (metric !== "score" && metric !== "pass") {
+    throw new UsageError(
+      `--metric must be score or pass: current value is ${JSON.stringify(metric)}`,
+    );
+  }
+  // The table is printed once at the end, so every --ui mode but json prints it as plain text.
+  const json = values.json === true || uiOf(values) === "json";
   const arms = values.arms === undefined
     ? undefined
     : String(values.arms).split(",").map((a) => a.trim()).filter(Boolean);
@@ -559,11 +571,11 @@ async function compareMain(args: string[]): Promise<number> {
     if (error instanceof TypeError) throw new UsageError(`--arms: ${error.message}`);
     throw error;
   }
-  console.log(values.json ? JSON.stringify(comparison) : renderRunComparison(comparison));
+  console.log(json ? JSON.stringify(comparison) : renderRunComparison(comparison, { metric }));
   if (values.out) {
     const simulated = runB.manifest.simulated === true;
-    const written = await writeRunComparison(String(values.out), comparison, { simulated });
-    if (!values.json) console.log(`wrote ${written.join(", ")}`);
+    const written = await writeRunComparison(String(values.out), comparison, { simulated, metric });
+    if (!json) console.log(`wrote ${written.join(", ")}`);
   }
   return EXIT.ok;
 }

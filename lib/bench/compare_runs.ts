@@ -24,8 +24,9 @@ import { pValueText } from "./format.ts";
 import { forestPlot, type ForestRow } from "../plot/forest_plot.ts";
 import { toSVG } from "../plot/to_svg.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
-import { pairedByItem } from "./summary.ts";
+import { pairedByItem } from "./paired_by_item.ts";
 import { countFlips, type Flips, FlipsSchema } from "./flips.ts";
+import { comparePasses, type PassComparison, PassComparisonSchema } from "./pass_comparison.ts";
 
 /** One arm of a run comparison. */
 export interface RunComparisonArm {
@@ -37,6 +38,8 @@ export interface RunComparisonArm {
   unmatched: number;
   /** Binary outcome: units run A passed and run B failed (✓→✗), and the reverse (✗→✓). */
   flips: Flips;
+  /** Pass@1 of A and B, Δ with its CI and the exact McNemar test (`--metric pass`). */
+  pass: PassComparison;
 }
 
 /** Two runs compared (`compare.json`). */
@@ -62,6 +65,7 @@ const runComparisonSchema = z.object({
     paired: zodOf(PairedSummarySchema),
     unmatched: z.number().int().min(0),
     flips: zodOf(FlipsSchema),
+    pass: zodOf(PassComparisonSchema),
   })),
   notes: z.array(z.string()),
 });
@@ -88,6 +92,12 @@ export interface CompareRunsOptions {
   resamples?: number;
   /** Seed of the bootstrap and permutation tests. @default 0 */
   statsSeed?: number;
+}
+
+/** Options of {@linkcode renderRunComparison}. */
+export interface RenderComparisonOptions {
+  /** The primary metric: mean `score`, or `pass` (pass@1 with McNemar's test). @default "score" */
+  metric?: "score" | "pass";
 }
 
 /** Manifest fields worth naming when they differ (what a cross-run Δ can be attributed to). */
@@ -196,6 +206,7 @@ export function compareRuns(
       paired: summarizePaired(paired.a, paired.b, stats),
       unmatched: paired.missing,
       flips: countFlips(left, right),
+      pass: comparePasses(left, right, stats),
     };
   });
   const errored = [...a.records, ...b.records].filter((r) => r.error !== undefined).length;
@@ -276,6 +287,7 @@ const signed = (x: number | null, digits = 3) =>
  * Renders a run comparison as Markdown: what differs, then one row per arm.
  *
  * @param comparison From {@linkcode compareRuns}.
+ * @param options The primary metric (`score` or `pass`).
  * @returns Markdown.
  *
  * @example
@@ -287,7 +299,10 @@ const signed = (x: number | null, digits = 3) =>
  * if (!md.includes("| tests | 1 | 0.000 | 1.000 | +1.000 |")) throw new Error(md);
  * ```
  */
-export function renderRunComparison(comparison: RunComparison): string {
+export function renderRunComparison(
+  comparison: RunComparison,
+  options: RenderComparisonOptions = {},
+): string {
   const c = comparison;
   const lines = [`# ${c.b} vs ${c.a}`, ""];
   if (c.differences.length) {
@@ -298,10 +313,17 @@ export function renderRunComparison(comparison: RunComparison): string {
       "",
     );
   }
-  lines.push(
+  lines.push(...(options.metric === "pass" ? passTable(c) : scoreTable(c)));
+  if (c.notes.length) lines.push("", ...c.notes.map((n) => `Note: ${n}`));
+  return lines.join("\n") + "\n";
+}
+
+/** The mean-score table of a comparison, with its legend. */
+function scoreTable(c: RunComparison): string[] {
+  const lines = [
     `| Arm | Items | ${c.a} | ${c.b} | Δ (B − A) | 95% CI | W/T/L | p (sign) | flips ✓→✗/✗→✓ |`,
     "|---|---|---|---|---|---|---|---|---|",
-  );
+  ];
   for (const { arm, paired: p, flips } of c.arms) {
     lines.push(
       `| ${arm} | ${p.n} | ${p.meanA?.toFixed(3) ?? "–"} | ${p.meanB?.toFixed(3) ?? "–"} | ${
@@ -319,10 +341,35 @@ export function renderRunComparison(comparison: RunComparison): string {
       "paired bootstrap over items; W/T/L: items where B beat / tied / lost to A; flips: item × seed " +
       "units A passed and B failed (✓→✗) and the reverse (✗→✓).",
   );
-  if (c.notes.length) lines.push("", ...c.notes.map((n) => `Note: ${n}`));
-  return lines.join("\n") + "\n";
+  return lines;
 }
 
+/** The pass@1 table of a comparison (`--metric pass`), with its legend. */
+function passTable(c: RunComparison): string[] {
+  const pct = (x: number | null) => (x === null ? "–" : `${(100 * x).toFixed(1)}%`);
+  const pts = (x: number | null) =>
+    x === null ? "–" : `${x > 0 ? "+" : x < 0 ? "−" : "±"}${Math.abs(100 * x).toFixed(1)}`;
+  const lines = [
+    `| Arm | Units | pass@1 ${c.a} | pass@1 ${c.b} | Δ pts (B − A) | 95% CI | McNemar p | ✗→✓ (B right, A wrong) | ✓→✗ (A right, B wrong) |`,
+    "|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const { arm, pass: p } of c.arms) {
+    lines.push(
+      `| ${arm} | ${p.units} | ${pct(p.rateA)} | ${pct(p.rateB)} | ${pts(p.delta)} | [${
+        pts(p.ci.low)
+      }, ${pts(p.ci.high)}] | ${
+        pValueText(p.units === 0 ? undefined : p.mcnemar.p)
+      } | ${p.mcnemar.improved} | ${p.mcnemar.regressed} |`,
+    );
+  }
+  lines.push(
+    "",
+    "pass@1: share of item × seed units scored in both runs whose answer passed every scoring " +
+      "test; Δ in percentage points, CI: paired bootstrap over items (seeds averaged per item); " +
+      "McNemar p: exact two-sided test on the discordant units (the flips).",
+  );
+  return lines;
+}
 /**
  * Turns a run comparison into forest-plot rows (Δ = B − A per arm with its CI and W/T/L); arms with
  * fewer than two paired items (no interval) are left out.
@@ -363,7 +410,7 @@ export function comparisonForestRows(comparison: RunComparison): ForestRow[] {
  *
  * @param dir Output directory (created when missing).
  * @param comparison From {@linkcode compareRuns}.
- * @param options Label the plot SIMULATED.
+ * @param options Label the plot SIMULATED; the metric `compare.md` leads with.
  * @returns The paths written.
  *
  * @example
@@ -379,12 +426,12 @@ export function comparisonForestRows(comparison: RunComparison): ForestRow[] {
 export async function writeRunComparison(
   dir: string,
   comparison: RunComparison,
-  options: { simulated?: boolean } = {},
+  options: { simulated?: boolean } & RenderComparisonOptions = {},
 ): Promise<string[]> {
   await Deno.mkdir(dir, { recursive: true });
   const written = [`${dir}/compare.json`, `${dir}/compare.md`];
   await writeJsonAtomic(written[0], comparison);
-  await writeTextAtomic(written[1], renderRunComparison(comparison));
+  await writeTextAtomic(written[1], renderRunComparison(comparison, { metric: options.metric }));
   const rows = comparisonForestRows(comparison);
   if (rows.length) {
     const spec = forestPlot(rows, {

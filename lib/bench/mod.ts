@@ -140,11 +140,18 @@ export {
   compareRuns,
   type CompareRunsOptions,
   comparisonForestRows,
+  type RenderComparisonOptions,
   renderRunComparison,
   type RunComparison,
   type RunComparisonArm,
   RunComparisonSchema,
 } from "./compare_runs.ts";
+export {
+  comparePasses,
+  type ComparePassesOptions,
+  type PassComparison,
+  PassComparisonSchema,
+} from "./pass_comparison.ts";
 export { readRunFiles, type RunFiles } from "./read_run.ts";
 export {
   type PoolRepair,

@@ -96,6 +96,7 @@ export function renderReport(summary: BenchSummary): string {
       ).join("; ") + ".",
     );
   }
+  lines.push(...passSection(summary));
   const flagged = summary.arms.filter((a) => a.answerKey.length);
   if (flagged.length) {
     lines.push(
@@ -165,4 +166,37 @@ function agreementText(a: NonNullable<BenchSummary["agreement"]>): string {
     : `${stat("raw agreement", a.rawAgreement)}, ${stat("Cohen's κ", a.kappa)}`;
   return `Judge agreement (${a.judges} judges, ${a.rows} scored answers, ${a.mode}): ${what}; ` +
     `${a.unscoredVerdicts} unparseable verdict(s), ${a.unscoredRows} answer(s) unscored.`;
+}
+
+/** Points with a sign: +33.3, −8.3, ±0.0. */
+function points(x: number | null | undefined): string {
+  if (x === null || x === undefined) return "–";
+  return `${x > 0 ? "+" : x < 0 ? "−" : "±"}${Math.abs(100 * x).toFixed(1)}`;
+}
+
+/** Pass@1 paired with the baseline and the control (pass/fail tasks): the secondary metric. */
+function passSection(summary: BenchSummary): string[] {
+  const arms = summary.arms.filter((a) => (a.passVsBaseline?.units ?? 0) > 0);
+  if (summary.task === "open" || arms.length === 0) return [];
+  const rows = arms.map((a) => {
+    const b = a.passVsBaseline!, c = a.passVsControl;
+    const rate = b.rateB === null ? "–" : `${(100 * b.rateB).toFixed(1)}%`;
+    return `| ${a.arm} | ${rate} | ${points(b.delta)} | [${points(b.ci.low)}, ${
+      points(b.ci.high)
+    }] | ${pValueText(b.mcnemar.p)} | ${b.mcnemar.improved}/${b.mcnemar.regressed} | ${
+      c ? `${points(c.delta)} [${points(c.ci.low)}, ${points(c.ci.high)}]` : "–"
+    } | ${c ? pValueText(c.mcnemar.p) : "–"} |`;
+  });
+  return [
+    "",
+    "Primary metric: mean score (the Δ columns above). Pass@1 (an answer that passes every scoring " +
+    "test), paired by item and seed:",
+    "",
+    "| Config | pass@1 | Δ pts vs baseline | 95% CI | McNemar p | ✗→✓/✓→✗ | Δ pts vs control | McNemar p vs control |",
+    "|---|---|---|---|---|---|---|---|",
+    ...rows,
+    "",
+    "Δ pts: pass-rate difference in percentage points, CI by the same paired bootstrap over items; " +
+    "McNemar p: exact two-sided test on the discordant item × seed units.",
+  ];
 }

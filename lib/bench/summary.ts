@@ -14,6 +14,8 @@ import {
 } from "../stats/summarize_paired.ts";
 import type { Arm } from "./arms.ts";
 import type { ItemResult } from "./records.ts";
+import { pairedByItem } from "./paired_by_item.ts";
+import { comparePasses, type PassComparison, PassComparisonSchema } from "./pass_comparison.ts";
 import { countFlips, type Flips, FlipsSchema } from "./flips.ts";
 import {
   summarizeTrajectory,
@@ -82,6 +84,10 @@ export interface ArmSummary {
   vsBaseline?: PairedSummary;
   /** Paired comparison with the best-of-n control (loop arms only). */
   vsControl?: PairedSummary;
+  /** Pass@1 against the baseline: rates, Δ with its CI, exact McNemar p (absent for the baseline). */
+  passVsBaseline?: PassComparison;
+  /** Pass@1 against the same-budget control (loop arms only). */
+  passVsControl?: PassComparison;
 }
 
 /** Schema of {@linkcode ArmSummary}. */
@@ -112,6 +118,8 @@ export const ArmSummarySchema: Schema<ArmSummary> = z.object({
   flips: zodOf(FlipsSchema).optional(),
   vsBaseline: zodOf(PairedSummarySchema).optional(),
   vsControl: zodOf(PairedSummarySchema).optional(),
+  passVsBaseline: zodOf(PassComparisonSchema).optional(),
+  passVsControl: zodOf(PassComparisonSchema).optional(),
 });
 
 /** The whole benchmark summary (`summary.json`). */
@@ -192,49 +200,7 @@ function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
 }
 
-/**
- * Item-level paired scores of two sets of records: each item's mean over the seeds both completed
- * (the cluster bootstrap's unit is the item). Records are matched by (seed, item id).
- *
- * @param a The reference records.
- * @param b The compared records.
- * @returns Paired item means (items sorted by id) and the count of `a` records with no partner.
- *
- * @example
- * ```ts
- * import { pairedByItem } from "./summary.ts";
- * const r = (id: string, seed: number, score: number) => ({ id, seed, score }) as never;
- * const p = pairedByItem([r("x", 0, 0), r("x", 1, 1)], [r("x", 0, 1), r("x", 1, 1)]);
- * if (p.a[0] !== 0.5 || p.b[0] !== 1 || p.missing !== 0) throw new Error();
- * ```
- */
-export function pairedByItem(
-  a: readonly ItemResult[],
-  b: readonly ItemResult[],
-): { a: number[]; b: number[]; missing: number } {
-  const key = (r: ItemResult) => `${r.seed}\u0000${r.id}`;
-  const bByKey = new Map(b.map((r) => [key(r), r]));
-  const perItem = new Map<string, { a: number[]; b: number[] }>();
-  let missing = 0;
-  for (const ra of a) {
-    const rb = bByKey.get(key(ra));
-    if (ra.unscored || rb?.unscored) continue; // no verdict on one side: excluded (noted per arm)
-    if (!rb) {
-      missing++;
-      continue;
-    }
-    const entry = perItem.get(ra.id) ?? { a: [], b: [] };
-    entry.a.push(ra.score);
-    entry.b.push(rb.score);
-    perItem.set(ra.id, entry);
-  }
-  const ids = [...perItem.keys()].sort();
-  return {
-    a: ids.map((id) => mean(perItem.get(id)!.a)),
-    b: ids.map((id) => mean(perItem.get(id)!.b)),
-    missing,
-  };
-}
+export { pairedByItem } from "./paired_by_item.ts";
 
 /**
  * Summarizes benchmark records per arm, with paired comparisons against the baseline and the
@@ -278,6 +244,10 @@ export function summarizeBenchmark(
     }
     return summarizePaired(paired.a, paired.b, stats);
   };
+  const comparePass = (arm: Arm, other: Arm | undefined) =>
+    !other || other.name === arm.name
+      ? undefined
+      : comparePasses(byArm.get(other.name) ?? [], byArm.get(arm.name) ?? [], stats);
   const summaries = arms.map((arm): ArmSummary => {
     const all = byArm.get(arm.name) ?? [];
     const rs = all.filter((r) => !r.unscored);
@@ -325,6 +295,8 @@ export function summarizeBenchmark(
         : {}),
       vsBaseline: compare(arm, baseline, "baseline"),
       vsControl: compare(arm, control, "control"),
+      passVsBaseline: comparePass(arm, baseline),
+      passVsControl: comparePass(arm, control),
     };
   });
   const seeds = options.seeds ?? [...new Set(records.map((r) => r.seed))].sort((a, b) => a - b);

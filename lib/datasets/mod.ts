@@ -31,7 +31,7 @@ export {
   fromAutoconstitutionPython,
 } from "./from_autoconstitution_python.ts";
 export { splitTests, type SplitTestsOptions } from "./split_tests.ts";
-export { datasetStem, readDatasetText, readParquetRows } from "./read_rows.ts";
+export { datasetStem, type NumberedRow, readDatasetText, readParquetRows } from "./read_rows.ts";
 export { bareImports, DEFAULT_NPM_PINS } from "./npm_pins.ts";
 export {
   convertTaskRows,
