@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type CodingItem, CodingItemSchema } from "../schemas/coding.ts";
+import { type CodingItem, CodingItemSchema, type TestCase } from "../schemas/coding.ts";
 import type { Item } from "../schemas/item.ts";
 import { type AnswerShape, assembleProgram } from "../sandbox/assemble_program.ts";
 import { codingJob, type TestSet } from "../sandbox/coding_job.ts";
@@ -61,6 +61,29 @@ export function asCodingItem(item: Item): CodingItem {
     );
   }
   return parsed.data;
+}
+
+/**
+ * The tests of a coding item a scorer or critic runs: its `hidden` half, its `visible` half, or
+ * `all` (visible then hidden).
+ *
+ * @param item The coding item.
+ * @param which Which tests.
+ * @returns The test sources.
+ *
+ * @example
+ * ```ts
+ * import { selectTests } from "./test_runner.ts";
+ * const item = { visibleTests: ["a"], hiddenTests: ["b"] } as never;
+ * if (selectTests(item, "all").length !== 2 || selectTests(item, "hidden")[0] !== ("b" as never)) {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export function selectTests(item: CodingItem, which: "hidden" | "visible" | "all"): TestCase[] {
+  if (which === "hidden") return item.hiddenTests;
+  if (which === "visible") return item.visibleTests;
+  return [...item.visibleTests, ...item.hiddenTests];
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Scorer } from "../schemas/eval_contracts.ts";
 import type { Score } from "../schemas/trace.ts";
 import { warnOncePerRun } from "./isolation_notice.ts";
 import type { SandboxResult } from "../sandbox/sandbox_result.ts";
-import { asCodingItem, TestRunner, type TestRunnerOptions } from "./test_runner.ts";
+import { asCodingItem, selectTests, TestRunner, type TestRunnerOptions } from "./test_runner.ts";
 
 /** Options for {@linkcode testScorer}. */
 export interface TestScorerOptions extends TestRunnerOptions {
@@ -95,11 +95,7 @@ export function testScorer(options: TestScorerOptions = {}): Scorer {
     name,
     async score(item, answer, context): Promise<Score> {
       const coding = asCodingItem(item);
-      const tests = which === "hidden"
-        ? coding.hiddenTests
-        : which === "visible"
-        ? coding.visibleTests
-        : [...coding.visibleTests, ...coding.hiddenTests];
+      const tests = selectTests(coding, which);
       if (tests.length === 0) {
         return { score: 0, passed: false, source: name, detail: `the item has no ${which} tests` };
       }

@@ -11,7 +11,7 @@
  */
 import type { Critic, Feedback } from "../schemas/eval_contracts.ts";
 import { warnOncePerRun } from "./isolation_notice.ts";
-import { asCodingItem, TestRunner, type TestRunnerOptions } from "./test_runner.ts";
+import { asCodingItem, selectTests, TestRunner, type TestRunnerOptions } from "./test_runner.ts";
 import { testFeedback, type TestFeedbackOptions } from "./test_feedback.ts";
 
 /** Options for the test critics. */
@@ -87,9 +87,7 @@ function makeTestsCritic(
     name,
     async critique(item, answer, context): Promise<Feedback> {
       const coding = asCodingItem(item);
-      const tests = which === "visible"
-        ? coding.visibleTests
-        : [...coding.visibleTests, ...coding.hiddenTests];
+      const tests = selectTests(coding, which);
       if (tests.length === 0) {
         return { critiques: [], text: `${label}: there are none for this item.` };
       }

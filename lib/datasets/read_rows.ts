@@ -27,13 +27,7 @@ import { InputError, readTextInput } from "../util/jsonl.ts";
  */
 export async function readDatasetText(path: string): Promise<string> {
   if (!/\.gz$/i.test(path)) return await readTextInput(path);
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new InputError(path, "file not found");
-    throw error;
-  }
+  const bytes = await readInputBytes(path);
   try {
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return await new Response(stream).text();
@@ -61,13 +55,7 @@ export async function readDatasetText(path: string): Promise<string> {
  * ```
  */
 export async function readParquetRows(path: string): Promise<NumberedRow[]> {
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new InputError(path, "file not found");
-    throw error;
-  }
+  const bytes = await readInputBytes(path);
   let rows: Record<string, unknown>[];
   try {
     const { parquetReadObjects } = await import("hyparquet");
@@ -93,6 +81,16 @@ function plainJson(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/** The bytes of an input file; a missing file is an InputError naming it. */
+async function readInputBytes(path: string): Promise<Uint8Array<ArrayBuffer>> {
+  try {
+    return await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new InputError(path, "file not found");
+    throw error;
+  }
 }
 
 /**
