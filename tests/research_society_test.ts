@@ -4,6 +4,7 @@ import { runResearch } from "../lib/research/research.ts";
 import { type IterationRecord, readLedger } from "../lib/research/ledger.ts";
 import type { Idea } from "../lib/research/schemas.ts";
 import type { Event } from "../lib/schemas/events.ts";
+import { ResearchGit } from "../lib/research/git.ts";
 import { commitInitialRepo, git } from "./research_helpers.ts";
 
 const RUN_SH = 'echo "score: $(head -n 1 value.txt)"\necho "mem: $(sed -n 2p value.txt)"\n';
@@ -277,4 +278,23 @@ Deno.test("token budgets and a STOP file stop the run with the reason recorded",
     r,
   ) => (r.kind === "stop" ? [r.reason] : []));
   assert.equal(stops.length, 3);
+});
+
+Deno.test("many worktrees added and removed at once on one repository handle all succeed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "research_worktrees_" });
+  await Deno.writeTextFile(`${dir}/a.txt`, "a\n");
+  await commitInitialRepo(dir);
+  const repo = await ResearchGit.open(dir);
+  const sha = await git(dir, "rev-parse", "HEAD");
+  for (let round = 0; round < 2; round++) {
+    await Promise.all(Array.from({ length: 6 }, async (_, c) => {
+      const path = `${dir}/.wt/c${c}`;
+      await repo.removeWorktree(path);
+      await repo.addWorktree(path, sha);
+      assert.equal(await Deno.readTextFile(`${path}/a.txt`), "a\n");
+      await repo.removeWorktree(path);
+    }));
+  }
+  assert.equal((await git(dir, "worktree", "list")).split("\n").length, 1);
+  await Deno.remove(dir, { recursive: true });
 });

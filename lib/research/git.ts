@@ -48,6 +48,12 @@ export class ResearchGit {
   readonly root: string;
   /** The simple-git instance bound to `root`. */
   private readonly git: SimpleGit;
+  /**
+   * Tail of the queue of worktree changes. git's `worktree add`/`prune` are not safe to run
+   * concurrently on one repository (an add can read another add's half-written
+   * `.git/worktrees/<name>`), so parallel candidates take turns here.
+   */
+  private worktreeQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(root: string, git: SimpleGit) {
     this.root = root;
@@ -297,7 +303,9 @@ export class ResearchGit {
    * @param sha Commit to check out.
    */
   async addWorktree(path: string, sha: string): Promise<void> {
-    await this.run(["worktree", "add", "-q", "--detach", "-f", path, sha]);
+    await this.inWorktreeQueue(() =>
+      this.run(["worktree", "add", "-q", "--detach", "-f", path, sha])
+    );
   }
 
   /**
@@ -306,7 +314,16 @@ export class ResearchGit {
    * @param path The worktree.
    */
   async removeWorktree(path: string): Promise<void> {
-    await this.git.raw(["worktree", "remove", "--force", path]).catch(() => "");
-    await this.git.raw(["worktree", "prune"]).catch(() => "");
+    await this.inWorktreeQueue(async () => {
+      await this.git.raw(["worktree", "remove", "--force", path]).catch(() => "");
+      await this.git.raw(["worktree", "prune"]).catch(() => "");
+    });
+  }
+
+  /** Runs `change` after every earlier worktree change on this handle has settled. */
+  private inWorktreeQueue<T>(change: () => Promise<T>): Promise<T> {
+    const turn = this.worktreeQueue.then(change, change);
+    this.worktreeQueue = turn.catch(() => undefined);
+    return turn;
   }
 }
