@@ -37,17 +37,14 @@ async function capture(
   const command = `cd ${shellJoin([ROOT])} && env -i ${vars} ${
     shellJoin([Deno.execPath(), "run", "-A", CAI, ...args])
   }; echo "EXIT=$?"; sleep 30`;
-  const started = await tmux([
-    "new-session",
-    "-d",
-    "-s",
-    session,
-    "-x",
-    String(size.width),
-    "-y",
-    String(size.height),
-    command,
-  ]);
+  const newSession = ["new-session", "-d", "-s", session, "-x", String(size.width), "-y"];
+  // Killing the previous capture's session stops this socket's server; a new session started while
+  // that server is still exiting fails with "server exited unexpectedly", so try again briefly.
+  let started = await tmux([...newSession, String(size.height), command]);
+  for (let retry = 0; !started.ok && retry < 20; retry++) {
+    await new Promise((r) => setTimeout(r, 100));
+    started = await tmux([...newSession, String(size.height), command]);
+  }
   assert.ok(started.ok, `tmux session started: ${started.err}`);
   try {
     let screen = "";
