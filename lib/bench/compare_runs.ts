@@ -20,7 +20,7 @@ import { zodOf } from "../schemas/zod_of.ts";
 import { InputError } from "../util/jsonl.ts";
 import type { ItemResult } from "./records.ts";
 import { readRunFiles, type RunFiles } from "./read_run.ts";
-import { pValueText } from "./format.ts";
+import { percentText, pointsText, pValueText } from "./format.ts";
 import { forestPlot, type ForestRow } from "../plot/forest_plot.ts";
 import { toSVG } from "../plot/to_svg.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
@@ -346,18 +346,15 @@ function scoreTable(c: RunComparison): string[] {
 
 /** The pass@1 table of a comparison (`--metric pass`), with its legend. */
 function passTable(c: RunComparison): string[] {
-  const pct = (x: number | null) => (x === null ? "–" : `${(100 * x).toFixed(1)}%`);
-  const pts = (x: number | null) =>
-    x === null ? "–" : `${x > 0 ? "+" : x < 0 ? "−" : "±"}${Math.abs(100 * x).toFixed(1)}`;
   const lines = [
     `| Arm | Units | pass@1 ${c.a} | pass@1 ${c.b} | Δ pts (B − A) | 95% CI | McNemar p | ✗→✓ (B right, A wrong) | ✓→✗ (A right, B wrong) |`,
     "|---|---|---|---|---|---|---|---|---|",
   ];
   for (const { arm, pass: p } of c.arms) {
     lines.push(
-      `| ${arm} | ${p.units} | ${pct(p.rateA)} | ${pct(p.rateB)} | ${pts(p.delta)} | [${
-        pts(p.ci.low)
-      }, ${pts(p.ci.high)}] | ${
+      `| ${arm} | ${p.units} | ${percentText(p.rateA)} | ${percentText(p.rateB)} | ${
+        pointsText(p.delta)
+      } | [${pointsText(p.ci.low)}, ${pointsText(p.ci.high)}] | ${
         pValueText(p.units === 0 ? undefined : p.mcnemar.p)
       } | ${p.mcnemar.improved} | ${p.mcnemar.regressed} |`,
     );

@@ -9,7 +9,7 @@ import type { Equals, Schema } from "../schemas/schema.ts";
 import { zodOf } from "../schemas/zod_of.ts";
 import { type BootstrapCi, BootstrapCiSchema } from "../stats/bootstrap_ci_schema.ts";
 import { type McNemarTest, mcnemarTest, McNemarTestSchema } from "../stats/mcnemar_test.ts";
-import { summarizePaired } from "../stats/summarize_paired.ts";
+import { bootstrapCi } from "../stats/bootstrap_ci.ts";
 import type { ItemResult } from "./records.ts";
 import { pairedByItem } from "./paired_by_item.ts";
 
@@ -90,7 +90,7 @@ export function comparePasses(
   });
   const asPass = (r: ItemResult): ItemResult => ({ ...r, score: r.passed ? 1 : 0 });
   const perItem = pairedByItem(pairs.map((p) => asPass(p.a)), pairs.map((p) => asPass(p.b)));
-  const summary = summarizePaired(perItem.a, perItem.b, {
+  const ci = bootstrapCi(perItem.a, perItem.b, {
     resamples: options.resamples ?? 9999,
     seed: options.seed ?? 0,
   });
@@ -101,8 +101,8 @@ export function comparePasses(
     items: perItem.a.length,
     rateA: rate("a"),
     rateB: rate("b"),
-    delta: summary.delta,
-    ci: summary.ci,
+    delta: ci.mean,
+    ci,
     mcnemar: mcnemarTest(pairs.map((p) => p.a.passed), pairs.map((p) => p.b.passed)),
   };
 }

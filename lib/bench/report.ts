@@ -7,7 +7,7 @@
  */
 import type { PairedSummary } from "../stats/summarize_paired.ts";
 import type { BenchSummary } from "./summary.ts";
-import { pValueText } from "./format.ts";
+import { percentText, pointsText, pValueText } from "./format.ts";
 
 function fmt(x: number | null | undefined, digits = 3): string {
   if (x === null || x === undefined || Number.isNaN(x)) return "–";
@@ -168,23 +168,18 @@ function agreementText(a: NonNullable<BenchSummary["agreement"]>): string {
     `${a.unscoredVerdicts} unparseable verdict(s), ${a.unscoredRows} answer(s) unscored.`;
 }
 
-/** Points with a sign: +33.3, −8.3, ±0.0. */
-function points(x: number | null | undefined): string {
-  if (x === null || x === undefined) return "–";
-  return `${x > 0 ? "+" : x < 0 ? "−" : "±"}${Math.abs(100 * x).toFixed(1)}`;
-}
-
 /** Pass@1 paired with the baseline and the control (pass/fail tasks): the secondary metric. */
 function passSection(summary: BenchSummary): string[] {
   const arms = summary.arms.filter((a) => (a.passVsBaseline?.units ?? 0) > 0);
   if (summary.task === "open" || arms.length === 0) return [];
   const rows = arms.map((a) => {
     const b = a.passVsBaseline!, c = a.passVsControl;
-    const rate = b.rateB === null ? "–" : `${(100 * b.rateB).toFixed(1)}%`;
-    return `| ${a.arm} | ${rate} | ${points(b.delta)} | [${points(b.ci.low)}, ${
-      points(b.ci.high)
-    }] | ${pValueText(b.mcnemar.p)} | ${b.mcnemar.improved}/${b.mcnemar.regressed} | ${
-      c ? `${points(c.delta)} [${points(c.ci.low)}, ${points(c.ci.high)}]` : "–"
+    return `| ${a.arm} | ${percentText(b.rateB)} | ${pointsText(b.delta)} | [${
+      pointsText(b.ci.low)
+    }, ${pointsText(b.ci.high)}] | ${
+      pValueText(b.mcnemar.p)
+    } | ${b.mcnemar.improved}/${b.mcnemar.regressed} | ${
+      c ? `${pointsText(c.delta)} [${pointsText(c.ci.low)}, ${pointsText(c.ci.high)}]` : "–"
     } | ${c ? pValueText(c.mcnemar.p) : "–"} |`;
   });
   return [
