@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { comparePasses, PassComparisonSchema } from "../lib/bench/pass_comparison.ts";
 import type { ItemResult } from "../lib/bench/records.ts";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+import { runBench } from "./bench_cli_runner.ts";
 
 const rec = (id: string, seed: number, passed: boolean, extra: Partial<ItemResult> = {}) =>
   ({ id, arm: "baseline", seed, score: passed ? 1 : 0.5, passed, ...extra }) as ItemResult;
@@ -54,22 +52,11 @@ Deno.test("comparePasses: pass rates over paired units, flips both ways, exact M
   assert.equal(same.mcnemar.p, 1);
 });
 
-async function bench(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "scripts/bench.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
-}
-
 Deno.test("bench compare --metric pass prints pass@1, Δ with CI, McNemar p and flips; --ui works; a bad metric exits 2", async () => {
   const dir = await Deno.makeTempDir();
   try {
     for (const [name, repair] of [["weak", "0.1"], ["strong", "0.95"]]) {
-      const run = await bench([
+      const run = await runBench([
         "--provider",
         "sim",
         "--arms",
@@ -87,7 +74,7 @@ Deno.test("bench compare --metric pass prints pass@1, Δ with CI, McNemar p and 
       ]);
       assert.equal(run.code, 0, run.stderr);
     }
-    const pass = await bench([
+    const pass = await runBench([
       "compare",
       `${dir}/weak`,
       `${dir}/strong`,
@@ -113,16 +100,16 @@ Deno.test("bench compare --metric pass prints pass@1, Δ with CI, McNemar p and 
     assert.ok(tests.rateB > tests.rateA, "a stronger simulated repair passes more");
     assert.match(await Deno.readTextFile(`${dir}/cmp/compare.md`), /pass@1 weak/);
 
-    const asJson = await bench(["compare", `${dir}/weak`, `${dir}/strong`, "--ui", "json"]);
+    const asJson = await runBench(["compare", `${dir}/weak`, `${dir}/strong`, "--ui", "json"]);
     assert.equal(asJson.code, 0, asJson.stderr);
     assert.equal(JSON.parse(asJson.stdout).arms.length, 2);
-    const score = await bench(["compare", `${dir}/weak`, `${dir}/strong`, "--ui", "plain"]);
+    const score = await runBench(["compare", `${dir}/weak`, `${dir}/strong`, "--ui", "plain"]);
     assert.match(score.stdout, /\| Arm \| Items \| weak \| strong \| Δ \(B − A\)/);
 
-    const bad = await bench(["compare", `${dir}/weak`, `${dir}/strong`, "--metric", "accuracy"]);
+    const bad = await runBench(["compare", `${dir}/weak`, `${dir}/strong`, "--metric", "accuracy"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--metric must be score or pass: current value is "accuracy"/);
-    const badUi = await bench(["compare", `${dir}/weak`, `${dir}/strong`, "--ui", "fancy"]);
+    const badUi = await runBench(["compare", `${dir}/weak`, `${dir}/strong`, "--ui", "fancy"]);
     assert.equal(badUi.code, 2);
   } finally {
     await Deno.remove(dir, { recursive: true });

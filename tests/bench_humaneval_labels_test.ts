@@ -9,6 +9,7 @@ import { pythonSupport } from "../lib/sandbox/_python.ts";
 import { detectIsolation } from "../lib/sandbox/isolation.ts";
 import { ItemResultSchema } from "../lib/bench/records.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
+import { runBench } from "./bench_cli_runner.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const DIR = "tests/testdata/humaneval_example";
@@ -21,30 +22,21 @@ if (!ready) {
 const opts = { ignore: !ready, sanitizeResources: false, sanitizeOps: false };
 
 async function scored(scoreTests: string, out: string): Promise<Map<string, boolean>> {
-  const run = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "scripts/bench.ts",
-      "--dataset",
-      `${DIR}/problems.jsonl`,
-      "--provider",
-      `answers:${DIR}/samples.jsonl_results.jsonl`,
-      "--score-tests",
-      scoreTests,
-      "--resamples",
-      "99",
-      "--out",
-      out,
-      "--ui",
-      "plain",
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+  const run = await runBench([
+    "--dataset",
+    `${DIR}/problems.jsonl`,
+    "--provider",
+    `answers:${DIR}/samples.jsonl_results.jsonl`,
+    "--score-tests",
+    scoreTests,
+    "--resamples",
+    "99",
+    "--out",
+    out,
+    "--ui",
+    "plain",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
   const records = parseJsonl(await Deno.readTextFile(`${out}/items.jsonl`), ItemResultSchema);
   return new Map(records.map((r) => [r.id, r.passed]));
 }

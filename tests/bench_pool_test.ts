@@ -15,8 +15,8 @@ import type { Provider } from "../lib/providers/types.ts";
 import type { AnswerItem } from "../lib/schemas/task_item.ts";
 import { answerTask } from "../lib/tasks/task.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
+import { runBench } from "./bench_cli_runner.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
 const GSM8K = new URL("../../shared/datasets/gsm8k-test-660.jsonl", import.meta.url).pathname;
 const HAS_GSM8K = await Deno.stat(GSM8K).then(() => true, () => false);
 if (!HAS_GSM8K) {
@@ -43,15 +43,9 @@ function poolOptions(outDir: string) {
   };
 }
 
-async function bench(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "scripts/bench.ts", "pool", "--ui", "plain", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+/** `bench pool --ui plain …`. */
+function bench(args: string[]) {
+  return runBench(["pool", "--ui", "plain", ...args]);
 }
 
 /** Recomputes closed-form pass@k from pool.jsonl and compares frontier.json's n_fr = 0 points. */

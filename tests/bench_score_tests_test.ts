@@ -11,20 +11,7 @@ import { checkScoreTests, testSeeingParts } from "../lib/bench/parts.ts";
 import { resolveArms } from "../lib/bench/arms.ts";
 import { poolParts } from "../lib/bench/pool.ts";
 import { codeTask } from "../lib/tasks/task.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname;
-
-async function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "scripts/bench.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { runBench } from "./bench_cli_runner.ts";
 
 /** Two items; `abs` has a visible test for negatives that the hidden tests never exercise. */
 const ITEMS = [
@@ -104,7 +91,7 @@ Deno.test("bench --score-tests all with a test-seeing arm exits 2 naming the arm
   const { dir, dataset, answers } = await fixture();
   try {
     const out = `${dir}/run`;
-    const r = await bench([
+    const r = await runBench([
       "--dataset",
       dataset,
       "--provider",
@@ -124,7 +111,7 @@ Deno.test("bench --score-tests all with a test-seeing arm exits 2 naming the arm
       /--score-tests all: arm "tests" lets a role see test results \(critic tests, gate visible_tests\)/,
     );
     await assert.rejects(Deno.stat(out));
-    const bad = await bench(["--dataset", dataset, "--score-tests", "some", "--ui", "plain"]);
+    const bad = await runBench(["--dataset", dataset, "--score-tests", "some", "--ui", "plain"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--score-tests must be hidden\|all: current value is "some"/);
   } finally {
@@ -138,7 +125,7 @@ Deno.test("bench --score-tests all scores visible + hidden tests and every outpu
     const runs: Record<string, { stdout: string; dir: string }> = {};
     for (const which of ["hidden", "all"]) {
       const out = `${dir}/${which}`;
-      const r = await bench([
+      const r = await runBench([
         "--dataset",
         dataset,
         "--provider",
@@ -195,7 +182,7 @@ Deno.test("bench --score-tests all scores visible + hidden tests and every outpu
 Deno.test("bench pool --score-tests all refuses the default test critic and records all in the manifest and frontier.md", async () => {
   const { dir, dataset } = await fixture();
   try {
-    const refused = await bench([
+    const refused = await runBench([
       "pool",
       "--dataset",
       dataset,
@@ -212,7 +199,7 @@ Deno.test("bench pool --score-tests all refuses the default test critic and reco
       /--score-tests all: the pool lets a role see test results \(critic tests, gate visible_tests\)/,
     );
     const out = `${dir}/pool`;
-    const ok = await bench([
+    const ok = await runBench([
       "pool",
       "--dataset",
       dataset,

@@ -25,8 +25,8 @@ import { startProtocolServer } from "./protocol_server.ts";
 import { exportPreferencePairs } from "../lib/export/export_preference_pairs.ts";
 import { compareRuns } from "../lib/bench/compare_runs.ts";
 import { TraceSchema } from "../lib/schemas/trace.ts";
+import { runBench } from "./bench_cli_runner.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
 const GSM8K = new URL("../../shared/datasets/gsm8k-test-660.jsonl", import.meta.url).pathname;
 const HAS_GSM8K = await Deno.stat(GSM8K).then(() => true, () => false);
 const NO_GSM8K = !HAS_GSM8K;
@@ -47,18 +47,6 @@ function arithmetic(n: number): AnswerItem[] {
     gold: String(2 * i + 1),
     answerType: "number" as const,
   }));
-}
-
-async function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "scripts/bench.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
 Deno.test("answer task: intrinsic self-correction can only be read against oracle stopping, which never flips right to wrong", async () => {
@@ -235,7 +223,7 @@ Deno.test({
   async fn() {
     const out = await Deno.makeTempDir();
     try {
-      const r = await bench([
+      const r = await runBench([
         "--dataset",
         GSM8K,
         "--limit",
@@ -307,7 +295,7 @@ Deno.test({
         `${dir}/answers.jsonl`,
         answers.map((a) => JSON.stringify(a)).join("\n") + "\n",
       );
-      const r = await bench([
+      const r = await runBench([
         "--dataset",
         GSM8K,
         "--limit",

@@ -12,6 +12,7 @@ import { createAnswersProvider } from "../lib/providers/answers.ts";
 import { parseConstitution } from "../lib/constitution/parse_constitution.ts";
 import { InputError } from "../lib/util/jsonl.ts";
 import { BenchSummarySchema } from "../lib/bench/summary.ts";
+import { runBench } from "./bench_cli_runner.ts";
 
 const constitution = parseConstitution("## Correctness\n\nBe right.\n");
 const ITEMS = ["a", "b", "c", "d"].map((id, i) => ({
@@ -133,31 +134,22 @@ Deno.test("examples/trajectories prints the numbers its README quotes", async ()
   const root = new URL("..", import.meta.url).pathname;
   const tmp = await Deno.makeTempDir();
   try {
-    const run = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "scripts/bench.ts",
-        "--dataset",
-        "examples/trajectories/dataset.jsonl",
-        "--provider",
-        "answers:examples/trajectories/attempts.jsonl",
-        "--arms",
-        "baseline,trajectory",
-        "--score-tests",
-        "all",
-        "--out",
-        `${tmp}/run`,
-        "--ui",
-        "plain",
-      ],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).output();
-    const stdout = new TextDecoder().decode(run.stdout);
-    assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+    const run = await runBench([
+      "--dataset",
+      "examples/trajectories/dataset.jsonl",
+      "--provider",
+      "answers:examples/trajectories/attempts.jsonl",
+      "--arms",
+      "baseline,trajectory",
+      "--score-tests",
+      "all",
+      "--out",
+      `${tmp}/run`,
+      "--ui",
+      "plain",
+    ]);
+    const stdout = run.stdout;
+    assert.equal(run.code, 0, run.stderr);
     const readme = await Deno.readTextFile(`${root}examples/trajectories/README.md`);
     for (const line of stdout.split("\n").filter((l) => /^Trajectory |^\| [0-9] \|/.test(l))) {
       assert.ok(readme.includes(line), `README lacks: ${line}`);
