@@ -87,3 +87,63 @@ Deno.test(
     assert.equal(loop.status, "timeout");
   },
 );
+
+Deno.test(
+  "assertion messages follow pytest's shapes without importing pytest",
+  opts,
+  async () => {
+    const shapes: [string, RegExp][] = [
+      ["assert add(1, 2) == 3", /^assert -1 == 3\n \+ {2}where -1 = add\(1, 2\)$/],
+      ['assert add(1, 2) == 3, "sum of 1 and 2"', /^sum of 1 and 2\nassert -1 == 3\n/],
+      ["x = [add(2, 1)]\nassert x == [1, 2]", /^assert \[1\] == \[1, 2\]$/],
+      ["assert isinstance(add(1, 2), str)", /^assert False\n \+ {2}where False = isinstance/],
+      ["assert add(1, 1) in [1, 2]", /^assert 0 in \[1, 2\]\n \+ {2}where 0 = add\(1, 1\)$/],
+      ["assert 1 < add(3, 1) < 2", /^assert 1 < add\(3, 1\) < 2$/],
+      ["ok = add(1, 1) == 2\nassert ok", /^assert False$/],
+      ["assert (lambda: add(1, 1))() == 2", /^$/],
+      ["assert add('a' * 500, '') == 1", /^assert '.{100,}\.\.\..*' == 1\n/],
+    ];
+    const r = await runTests({
+      program: "def add(a, b):\n    return a - b if isinstance(a, int) else 'x' * 600\n",
+      entryPoint: "add",
+      tests: shapes.map(([code], i) => ({ name: `shape ${i}`, code })),
+      language: "python",
+    });
+    assert.equal(r.status, "failed");
+    shapes.forEach(([code, expected], i) => {
+      const message = r.tests[i].message ?? "";
+      assert.equal(r.tests[i].errorName, "AssertionError", code);
+      assert.match(message, expected, `${code}\n→ ${message}`);
+      assert.ok(message.length < 700, message);
+    });
+  },
+);
+
+Deno.test(
+  "ordinary standard-library code runs: typing, TypeVar, namedtuple, Enum, dataclasses, re, math",
+  opts,
+  async () => {
+    const r = await runTests({
+      program: [
+        "from typing import List, TypeVar, Optional",
+        "from collections import namedtuple, Counter",
+        "from dataclasses import dataclass",
+        "from enum import Enum",
+        "import re, math, itertools, functools, heapq",
+        "T = TypeVar('T')",
+        "Point = namedtuple('Point', 'x y')",
+        "Color = Enum('Color', 'RED GREEN')",
+        "@dataclass",
+        "class Box:",
+        "    w: int",
+        "def f(xs: List[int]) -> int:",
+        "    p = Point(1, 2)",
+        "    return sum(xs) + p.x + Box(1).w + len(re.findall('a', 'aa')) + Color.RED.value",
+      ].join("\n"),
+      entryPoint: "f",
+      tests: [{ name: "sum", code: "assert f([1, 2]) == 8" }],
+      language: "python",
+    });
+    assert.equal(r.status, "passed", r.reason);
+  },
+);

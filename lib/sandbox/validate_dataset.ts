@@ -44,7 +44,7 @@ const _runSummary: Equals<z.infer<typeof runSummary>, RunSummary> = true;
 export interface RowValidation {
   /** The item id. */
   id: string;
-  /** "ok", "broken", "unvalidated" (no reference to run) or "skipped" (the runtime is unavailable, e.g. no pytest). */
+  /** "ok", "broken", "unvalidated" (no reference to run) or "skipped" (the runtime is unavailable, e.g. no python3). */
   verdict: "ok" | "broken" | "unvalidated" | "skipped";
   /** What is wrong or noteworthy. */
   problems: string[];
@@ -166,8 +166,8 @@ function brief(r: SandboxResult): RunSummary {
  * and each stub (a body that throws "not implemented") must fail; a fix-the-bug row's `buggyCode` must
  * fail at least one test. Also checks that ids are unique and
  * that no test appears in both the visible and the hidden set. Rows without a reference
- * (`metadata.referenceMissing`) are "unvalidated"; rows whose runtime is missing (Python without
- * pytest) are "skipped" with the reason.
+ * (`metadata.referenceMissing`) are "unvalidated"; rows whose runtime is missing (Python rows on a
+ * host without python3 3.9+) are "skipped" with the reason.
  *
  * @param items The items.
  * @param options Sandbox limits, isolation, concurrency and progress.
