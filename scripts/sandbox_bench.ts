@@ -1,12 +1,15 @@
 /**
  * Sandbox throughput benchmark (not a test): candidates verified per second with full isolation over
  * the 186 MBTSP reference solutions (../shared), cold and warm, with and without type checking
- * (batched vs one `deno check` per candidate), and with cached verdicts. Prints `key: value` lines.
+ * (batched vs one `deno check` per candidate), and with cached verdicts; then Python candidates
+ * (the six HumanEval problems of tests/testdata/humaneval_example, each as its reference and as its
+ * published completion, repeated `--python-rounds` times) under the same isolation, next to the
+ * unsandboxed `python -m pytest`-per-candidate anchor measured on a sample. Prints `key: value`
+ * lines.
  *
  *   deno run -A scripts/sandbox_bench.ts [--concurrency 2] [--unbatched-sample 12] [--skip-typecheck]
  *     [--isolation auto|bwrap|none] [--dataset ../shared/datasets/mbtsp-validated-186.jsonl]
- *
- * The Python anchor's unsandboxed pytest-per-candidate costs about 0.47 s a candidate (2.1/s).
+ *     [--python-rounds 15] [--pytest-sample 12]
  *
  * @module
  */
@@ -19,6 +22,7 @@ import { runTestsBatch } from "../lib/sandbox/run_tests_batch.ts";
 import { detectIsolation } from "../lib/sandbox/isolation.ts";
 import type { SandboxJob, SandboxOptions, SandboxResult } from "../lib/sandbox/mod.ts";
 import { TestRunner } from "../lib/critics/test_runner.ts";
+import { pytestPerCandidate, pythonBenchJobs } from "./_python_bench_jobs.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -26,6 +30,8 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "2" },
     "unbatched-sample": { type: "string", default: "12" },
     "skip-typecheck": { type: "boolean", default: false },
+    "python-rounds": { type: "string", default: "15" },
+    "pytest-sample": { type: "string", default: "12" },
     isolation: { type: "string", default: "bwrap" },
     dataset: {
       type: "string",
@@ -130,6 +136,20 @@ console.log(
     (items.length / cachedSeconds).toFixed(0)
   } candidates/s (${runner.cache.hits} hits)`,
 );
+
+// Python under the same isolation: one sandbox and one interpreter per candidate.
+const python = await pythonBenchJobs(Number(values["python-rounds"]));
+console.log(`python_candidates: ${python.jobs.length} (${python.source})`);
+await measure("python_warm", () => runTestsBatch(python.jobs, { concurrency, isolation }));
+const verdicts = await runTestsBatch(python.jobs, { isolation, concurrency });
+const agree = verdicts.filter((r, i) => (r.status === "passed") === python.expected[i]).length;
+console.log(`python_verdicts_match_labels: ${agree}/${python.jobs.length}`);
+const sample = python.jobs.slice(0, Number(values["pytest-sample"]));
+const anchor = await pytestPerCandidate(sample);
+console.log(
+  `anchor_python_pytest_unsandboxed: ${(sample.length / anchor.seconds).toFixed(2)} candidates/s (${
+    (anchor.seconds / sample.length).toFixed(2)
+  } s a candidate, ${anchor.passed}/${sample.length} passed, one \`python -m pytest\` each, no sandbox)`,
+);
 console.log(`load_after: ${loadavg()}`);
-console.log("anchor_python_unsandboxed: 2.13 candidates/s (0.47 s a candidate)");
 await Deno.remove(coldCache, { recursive: true }).catch(() => {});
