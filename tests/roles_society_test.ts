@@ -17,6 +17,8 @@ import {
   unifiedDiff,
 } from "../lib/roles/mod.ts";
 import { parseConstitution } from "../lib/constitution/mod.ts";
+import { reviewInput } from "../lib/roles/judge.ts";
+import { judgeCritic } from "../lib/critics/judge_critic.ts";
 import { createScriptedProvider } from "../lib/providers/scripted.ts";
 import type { Critique } from "../lib/schemas/trace.ts";
 import { createRng } from "../lib/util/prng.ts";
@@ -272,4 +274,22 @@ Deno.test("memory stays within its bound and synthesis keeps lessons in order", 
 Deno.test("templates fail loudly on a missing placeholder", () => {
   assert.throws(() => fillTemplate("{{a}} {{b}}", { a: "x" }), /"\{\{b\}\}"/);
   assert.equal(fillTemplate("{{a}}", { a: "{{b}}" }), "{{b}}");
+});
+
+Deno.test("judge and critic are shown only the prompt, the answer and the selected principles", async () => {
+  const item = { id: "q", prompt: "pi?", reference: "3.14159", metadata: { gold: "3.14159" } };
+  const input = reviewInput(item, "about 3", constitution, { ids: ["clarity"] });
+  assert.deepEqual(Object.keys(input), ["prompt", "answer", "constitution", "selection"]);
+  const reply = JSON.stringify({
+    verdict: "needs_revision",
+    reasons: ["clarity: too terse"],
+    score: 0.2,
+  });
+  const p = createScriptedProvider({ byRole: { judge: reply } });
+  const critic = judgeCritic(p, constitution, { selection: { ids: ["clarity"] } });
+  const feedback = await critic.critique(item, "about 3", { round: 1, seed: 0 });
+  assert.equal(feedback.critiques[0].principleId, "clarity");
+  const shown = p.calls[0].messages.map((m) => m.content).join("\n");
+  assert.match(shown, /Short sentences/);
+  assert.doesNotMatch(shown, /No rounding|3\.14159/);
 });

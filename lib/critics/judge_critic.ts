@@ -10,8 +10,9 @@ import type { Item } from "../schemas/item.ts";
 import type { Critique } from "../schemas/trace.ts";
 import type { Provider } from "../providers/types.ts";
 import type { Constitution } from "../constitution/constitution.ts";
-import { judgeVerdict } from "../roles/judge.ts";
+import { judgeVerdict, reviewInput } from "../roles/judge.ts";
 import { formatCritiques } from "../roles/critic.ts";
+import type { PrincipleSelection } from "../constitution/render_constitution.ts";
 import { evalCall } from "../roles/eval_role_options.ts";
 import type { Critic, EvalContext, Feedback } from "../schemas/eval_contracts.ts";
 
@@ -21,6 +22,8 @@ export interface JudgeCriticOptions {
   stream?: boolean;
   /** Sampling temperature. @default undefined (the provider's default) */
   temperature?: number;
+  /** Only these principles are shown to the judge. @default all */
+  selection?: PrincipleSelection;
 }
 
 function principleOf(reason: string, ids: readonly string[]): string {
@@ -64,11 +67,8 @@ export function judgeCritic(
     name: "judge",
     async critique(item: Item, answer: string, context: EvalContext): Promise<Feedback> {
       const call = evalCall(provider, item, context, { ...options, role: "critic" });
-      const result = await judgeVerdict(call.model, {
-        prompt: item.prompt,
-        answer,
-        constitution,
-      }, call.options);
+      const input = reviewInput(item, answer, constitution, options.selection);
+      const result = await judgeVerdict(call.model, input, call.options);
       const parseFailures = call.parseFailures();
       if (!result.ok) {
         return { critiques: [], text: result.raw.trim().slice(0, 4000), parseFailures };

@@ -9,7 +9,7 @@ import type { Score, Verdict } from "../schemas/trace.ts";
 import type { Provider } from "../providers/types.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import type { PrincipleSelection } from "../constitution/render_constitution.ts";
-import { judgeVerdict } from "../roles/judge.ts";
+import { judgeVerdict, reviewInput } from "../roles/judge.ts";
 import { evalCall } from "../roles/eval_role_options.ts";
 import type { EvalContext, Scorer } from "./types.ts";
 
@@ -88,11 +88,8 @@ export function judgeScorer(
     name: "judge",
     async score(item: Item, answer: string, context: EvalContext): Promise<Score> {
       const call = evalCall(provider, item, context, { ...options, role: "judge" });
-      const result = await judgeVerdict(
-        call.model,
-        { prompt: item.prompt, answer, constitution, selection: options.selection },
-        call.options,
-      );
+      const input = reviewInput(item, answer, constitution, options.selection);
+      const result = await judgeVerdict(call.model, input, call.options);
       if (!result.ok) return { ...UNPARSEABLE_JUDGE_SCORE };
       options.onVerdict?.(result.value, context);
       return verdictToScore(result.value);

@@ -10,6 +10,7 @@ import type { Provider } from "../providers/types.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import type { PrincipleSelection } from "../constitution/render_constitution.ts";
 import { criticReview, formatCritiques } from "../roles/critic.ts";
+import { reviewInput } from "../roles/judge.ts";
 import { evalCall } from "../roles/eval_role_options.ts";
 import type { Critic, EvalContext, Feedback } from "./types.ts";
 
@@ -62,11 +63,8 @@ export function llmCritic(
     name: "llm",
     async critique(item: Item, answer: string, context: EvalContext): Promise<Feedback> {
       const call = evalCall(provider, item, context, { ...options, role: "critic" });
-      const result = await criticReview(
-        call.model,
-        { prompt: item.prompt, answer, constitution, selection: options.selection },
-        call.options,
-      );
+      const input = reviewInput(item, answer, constitution, options.selection);
+      const result = await criticReview(call.model, input, call.options);
       const parseFailures = call.parseFailures();
       if (!result.ok) {
         return { critiques: [], text: result.raw.trim().slice(0, maxRaw), parseFailures };

@@ -35,6 +35,33 @@ export interface JudgeInput {
   selection?: PrincipleSelection;
 }
 
+/**
+ * What a reviewing role (a judge or a critic) is shown of an item: its prompt and the answer, under
+ * the constitution — never the reference, the tests or anything else that scores it.
+ *
+ * @param item The item (only its prompt is read).
+ * @param answer The answer under review.
+ * @param constitution The constitution to apply.
+ * @param selection Only these principles are shown. @default all
+ * @returns A {@linkcode JudgeInput}, which is also a `CriticInput`.
+ *
+ * @example
+ * ```ts
+ * import { reviewInput } from "./judge.ts";
+ * import { parseConstitution } from "../constitution/parse_constitution.ts";
+ * const input = reviewInput({ prompt: "2+2?" }, "4", parseConstitution("## Be exact\n\nNo rounding.\n"));
+ * if (Object.keys(input).join() !== "prompt,answer,constitution") throw new Error();
+ * ```
+ */
+export function reviewInput(
+  item: { prompt: string },
+  answer: string,
+  constitution: Constitution,
+  selection?: PrincipleSelection,
+): JudgeInput {
+  return { prompt: item.prompt, answer, constitution, ...(selection ? { selection } : {}) };
+}
+
 /** What the Judge sees for a pairwise comparison. */
 export interface PairwiseInput {
   /** The task. */

@@ -17,7 +17,7 @@ import type { Provider } from "../providers/types.ts";
 import { withCallRecording } from "../providers/record.ts";
 import type { Constitution } from "../constitution/constitution.ts";
 import { type PrincipleSelection, selectPrinciples } from "../constitution/render_constitution.ts";
-import { judgePairwise, judgeVerdict } from "../roles/judge.ts";
+import { judgePairwise, judgeVerdict, reviewInput } from "../roles/judge.ts";
 import { deriveSeed } from "../util/derive_seed.ts";
 import {
   type AgreementCi,
@@ -242,7 +242,7 @@ async function askJudge(
   if (mode === "pointwise") {
     const r = await judgeVerdict(
       provider,
-      { prompt: item.prompt, answer, constitution, selection },
+      reviewInput(item, answer, constitution, selection),
       roleOptions,
     );
     if (!r.ok) return { score: null, note: `unscored (${clip(r.error)})` };
