@@ -73,10 +73,9 @@ async function studentStep(
  * import { openLoopSession } from "./loop_session.ts";
  * import { createScriptedProvider } from "../providers/scripted.ts";
  * import { parseConstitution } from "../constitution/parse_constitution.ts";
- * const s = openLoopSession({ id: "q", prompt: "2+2?" }, {
- *   provider: createScriptedProvider({ byRole: { critic: '{"critiques": []}' } }),
- *   constitution: parseConstitution("## A\n\nB.\n"),
- * });
+ * const provider = createScriptedProvider({ byRole: { critic: '{"critiques": []}' } });
+ * const constitution = parseConstitution("## A\n\nB.\n");
+ * const s = openLoopSession({ id: "q", prompt: "2+2?" }, { provider, constitution });
  * const f = await critique(s, 1, { round: 0, text: "5", critiques: [] });
  * if (f.critiques.length !== 0) throw new Error();
  * ```

@@ -18,13 +18,9 @@ import { zodOf } from "../schemas/zod_of.ts";
 export type ProbeStatus = "ready" | "no_key" | "unreachable" | "no_model" | "error";
 
 /** Schema of a probe outcome. */
-export const ProbeStatusSchema: Schema<ProbeStatus> = z.enum([
-  "ready",
-  "no_key",
-  "unreachable",
-  "no_model",
-  "error",
-]);
+export const ProbeStatusSchema: Schema<ProbeStatus> = z.enum(
+  ["ready", "no_key", "unreachable", "no_model", "error"] as const,
+);
 
 /** The probe result of one provider. */
 export interface ProviderProbe {

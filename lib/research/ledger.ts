@@ -14,16 +14,8 @@ import { z } from "zod";
 import { join } from "node:path";
 import { appendJsonLine, writeTextAtomic } from "../util/atomic.ts";
 import { readJsonl } from "../util/jsonl.ts";
-import {
-  type Idea,
-  IdeaSchema,
-  type JudgeRanking,
-  JudgeRankingSchema,
-  type ResearchMemory,
-  ResearchMemorySchema,
-  type Review,
-  ReviewSchema,
-} from "./schemas.ts";
+import type { Idea, JudgeRanking, ResearchMemory, Review } from "./schemas.ts";
+import { IdeaSchema, JudgeRankingSchema, ResearchMemorySchema, ReviewSchema } from "./schemas.ts";
 import { type Usage, UsageSchema } from "../schemas/chat.ts";
 import type { Schema } from "../schemas/schema.ts";
 import { zodOf } from "../schemas/zod_of.ts";

@@ -20,18 +20,9 @@ import {
   RESEARCH_SYNTHESIZER_PROMPT,
   type ResearchContext,
 } from "./prompts.ts";
-import {
-  CoderEditsSchema,
-  type Edit,
-  type Idea,
-  IdeaSchema,
-  type JudgeRanking,
-  JudgeRankingSchema,
-  type ResearchMemory,
-  ResearchMemorySchema,
-  type Review,
-  ReviewListSchema,
-} from "./schemas.ts";
+import type { Edit, Idea, JudgeRanking, ResearchMemory, Review } from "./schemas.ts";
+import { CoderEditsSchema, IdeaSchema, JudgeRankingSchema } from "./schemas.ts";
+import { ResearchMemorySchema, ReviewListSchema } from "./schemas.ts";
 import type { Schema } from "../schemas/schema.ts";
 
 /** A provider bound to a role, with its sampling settings. */
