@@ -5,6 +5,7 @@
  * @module
  */
 import type { TestCase } from "../schemas/coding.ts";
+import { skipComment } from "../util/skip_comment.ts";
 
 const ASSERT_IMPORT = [
   /^\s*import\s+\*\s+as\s+assert\s+from\s+['"](node:)?assert(\/strict)?['"]\s*;?\s*$/,
@@ -25,18 +26,12 @@ export function tsStatements(src: string): string[] {
     start = end;
   };
   while (i < src.length) {
+    const afterComment = skipComment(src, i);
+    if (afterComment !== i) {
+      i = afterComment;
+      continue;
+    }
     const c = src[i];
-    const n = src[i + 1];
-    if (c === "/" && n === "/") {
-      const nl = src.indexOf("\n", i);
-      i = nl < 0 ? src.length : nl;
-      continue;
-    }
-    if (c === "/" && n === "*") {
-      const end = src.indexOf("*/", i + 2);
-      i = end < 0 ? src.length : end + 2;
-      continue;
-    }
     if (c === "'" || c === '"' || c === "`") {
       i++;
       while (i < src.length && src[i] !== c) i += src[i] === "\\" ? 2 : 1;

@@ -6,6 +6,7 @@
  * @module
  */
 import type { CodingItem } from "../schemas/coding.ts";
+import { skipComment } from "../util/skip_comment.ts";
 import { extractCode } from "./extract_code.ts";
 
 /** Which kind of answer it was. */
@@ -148,15 +149,9 @@ function openBraces(src: string): number {
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    const next = src[i + 1];
-    if (c === "/" && next === "/") {
-      const nl = src.indexOf("\n", i);
-      i = nl < 0 ? src.length : nl;
-      continue;
-    }
-    if (c === "/" && next === "*") {
-      const end = src.indexOf("*/", i + 2);
-      i = end < 0 ? src.length : end + 2;
+    const afterComment = skipComment(src, i);
+    if (afterComment !== i) {
+      i = afterComment;
       continue;
     }
     if (c === "'" || c === '"') {
