@@ -29,6 +29,7 @@ import { studentAnswer, studentRevise } from "../roles/student.ts";
 import { deriveSeed, roleSeed } from "../util/derive_seed.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { appendJsonLine, writeJsonAtomic, writeTextAtomic } from "../util/atomic.ts";
+import { forEachConcurrently } from "../util/for_each_concurrently.ts";
 import { parseJsonl, readTextIfExists } from "../util/jsonl.ts";
 import { oracleScorer, type Task } from "../tasks/task.ts";
 import { type Arm, resolveArms } from "./arms.ts";
@@ -249,6 +250,220 @@ const tokensOf = (calls: readonly CallRecord[]) => ({
   completionTokens: calls.reduce((n, c) => n + c.usage.outputTokens, 0),
 });
 
+const modelName = (p: Provider) => `${p.name}:${p.model}`;
+
+/** What a pool is, as its manifest and reports describe it. */
+function poolInfo(
+  task: Task,
+  options: PoolOptions,
+  items: readonly Item[],
+  { critic, gate, arm }: PoolParts,
+): PoolInfo {
+  const parts = options.parts ?? BUILTIN_PARTS;
+  const criticModel = ["self", "llm"].includes(critic)
+    ? modelName(options.provider)
+    : critic === "other" || critic === "hybrid"
+    ? modelName(options.judgeProvider ?? options.provider)
+    : null;
+  const outDir = options.outDir;
+  return {
+    run: options.runName ?? (outDir ? outDir.replace(/\/+$/, "").split("/").pop()! : "pool"),
+    task: task.kind,
+    dataset: options.datasetName ?? "dataset",
+    items: items.length,
+    seeds: [...(options.seeds ?? [0])],
+    initial: options.initial ?? 10,
+    repairs: options.repairs ?? 3,
+    critic,
+    gate,
+    student: modelName(options.provider),
+    criticModel,
+    simulated: options.simulated ?? false,
+    answerKey: answerKeyFlags(arm, parts).filter((f) => !f.startsWith("stop ")),
+    ...(task.scoreTests ? { scoreTests: task.scoreTests } : {}),
+  };
+}
+
+/** The pool's identity: a hash of everything that changes its rows. */
+function poolRunKey(task: Task, options: PoolOptions, info: PoolInfo, items: readonly Item[]) {
+  return sha256Hex({
+    kind: "pool",
+    task: task.kind,
+    scoring: task.description,
+    dataset: sha256Hex(items),
+    seeds: info.seeds,
+    initial: info.initial,
+    repairs: info.repairs,
+    critic: info.critic,
+    gate: info.gate,
+    student: [options.provider.name, options.provider.model],
+    judge: options.judgeProvider ? [options.judgeProvider.name, options.judgeProvider.model] : null,
+    constitution: options.constitution.hash,
+    temperature: options.temperature ?? 0.7,
+    shard: options.shard ?? null,
+  });
+}
+
+const poolRowKey = (r: Pick<PoolRow, "id" | "seed" | "sample">) =>
+  `${r.seed}\u0000${r.id}\u0000${r.sample}`;
+
+/**
+ * Opens a pool's journal: a new directory gets `pool.manifest.json`; an existing one must hold the
+ * same pool, and its journaled rows (a torn last line dropped) are returned for resuming.
+ */
+async function openPoolJournal(
+  outDir: string | undefined,
+  runKey: string,
+  manifest: Record<string, unknown>,
+): Promise<{ journal?: string; done: Map<string, PoolRow> }> {
+  const done = new Map<string, PoolRow>();
+  if (!outDir) return { done };
+  const journal = `${outDir}/pool.journal.jsonl`;
+  const existing = await readTextIfExists(`${outDir}/pool.manifest.json`);
+  if (existing === undefined) {
+    await writeJsonAtomic(`${outDir}/pool.manifest.json`, { ...manifest, runKey });
+    return { journal, done };
+  }
+  if (JSON.parse(existing).runKey !== runKey) {
+    throw new RunMismatchError(
+      `${outDir} holds a different pool (its pool.manifest.json's runKey differs from this ` +
+        "command's): use another --out or delete the directory",
+    );
+  }
+  // A kill mid-append leaves a torn last line: drop it before appending after it.
+  const text = await dropTornTail(journal);
+  for (const row of text ? parseJsonl(text, PoolRowSchema, { file: journal }) : []) {
+    done.set(poolRowKey(row), row);
+  }
+  return { journal, done };
+}
+
+/** Everything one sample needs: the task, the recorded models, the critic and the gate. */
+interface SampleSetup {
+  task: Task;
+  arm: Arm;
+  parts: ArmParts;
+  critic: string;
+  constitution: Constitution;
+  student: Provider;
+  other: Provider;
+  gateScorer?: Scorer;
+  repairs: number;
+  temperature: number;
+  signal?: AbortSignal;
+}
+
+/** One sample of an item and its repairs, every call recorded and counted. */
+async function runPoolSample(
+  setup: SampleSetup,
+  item: Item,
+  seed: number,
+  k: number,
+): Promise<PoolRow> {
+  const { task, repairs, temperature, signal } = setup;
+  const unitCalls: CallRecord[] = [];
+  const rec = (p: Provider, role: string) =>
+    withCallRecording(p, (c) => unitCalls.push(c), { defaultRole: role });
+  const context: PartContext = {
+    task,
+    arm: setup.arm,
+    constitution: setup.constitution,
+    student: rec(setup.student, "student"),
+    judge: rec(setup.student, "critic"),
+    other: rec(setup.other, "critic"),
+  };
+  const critic: Critic | undefined = setup.parts.critics[setup.critic].create(context);
+  if (!critic) {
+    throw new TypeError(`Cannot repair with critic "${setup.critic}": it builds no critic`);
+  }
+  const since = (from: number) => tokensOf(unitCalls.slice(from));
+  const score = (text: string) =>
+    text === ""
+      ? Promise.resolve({ score: 0, passed: false })
+      : task.score(item, text, { round: 0, seed, signal });
+  const answer = await studentAnswer(context.student, { prompt: item.prompt }, {
+    seed: sampleSeed(seed, item.id, k),
+    temperature,
+    itemId: item.id,
+    signal,
+  });
+  const first = since(0);
+  const s = await score(answer.text);
+  const critique = async (r: number) => {
+    const from = unitCalls.length;
+    const feedback = await critic.critique(item, answer.text, {
+      round: 1,
+      seed: repairSeed(seed, item.id, k, r),
+      signal,
+    });
+    const t = since(from);
+    return { text: feedback.text, tokens: t.promptTokens + t.completionTokens };
+  };
+  let gatePassed: boolean;
+  let gateTokens = 0;
+  let firstFeedback: { text: string; tokens: number } | undefined;
+  if (setup.gateScorer) {
+    gatePassed = answer.text !== "" &&
+      (await setup.gateScorer.score(item, answer.text, { round: 0, seed, signal })).passed;
+  } else {
+    // The critic's verdict: its first critique (repair 0's seed) decides; when it has something to
+    // say, that critique is repair 0's feedback.
+    firstFeedback = repairs > 0 ? await critique(0) : undefined;
+    gatePassed = firstFeedback !== undefined && firstFeedback.text.trim() === "";
+    if (gatePassed) gateTokens = firstFeedback!.tokens;
+  }
+  const rows: PoolRepair[] = [];
+  for (let r = 0; r < repairs && !gatePassed; r++) {
+    const feedback = r === 0 && firstFeedback ? firstFeedback : await critique(r);
+    if (feedback.text.trim() === "") {
+      rows.push({
+        repair: r,
+        passed: s.passed,
+        score: s.score,
+        tokens: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        feedbackTokens: feedback.tokens,
+        noFeedback: true,
+      });
+      continue;
+    }
+    const from = unitCalls.length;
+    const revised = await studentRevise(
+      context.student,
+      { prompt: item.prompt, answer: answer.text, feedback: feedback.text },
+      {
+        seed: roleSeed(repairSeed(seed, item.id, k, r), item.id, 1, "student"),
+        temperature,
+        itemId: item.id,
+        signal,
+      },
+    );
+    const t = since(from);
+    const rs = await score(revised.text);
+    rows.push({
+      repair: r,
+      passed: rs.passed,
+      score: rs.score,
+      tokens: t.promptTokens + t.completionTokens,
+      ...t,
+      feedbackTokens: feedback.tokens,
+    });
+  }
+  return {
+    id: item.id,
+    seed,
+    sample: k,
+    passed: s.passed,
+    score: s.score,
+    tokens: first.promptTokens + first.completionTokens,
+    ...first,
+    gatePassed,
+    gateTokens,
+    repairs: rows,
+  };
+}
+
 /**
  * Generates (or resumes) a repair pool. See the module documentation for the protocol.
  *
@@ -277,250 +492,78 @@ const tokensOf = (calls: readonly CallRecord[]) => ({
  */
 export async function runPool(task: Task, options: PoolOptions): Promise<PoolResult> {
   checkOptions(options);
-  const parts = options.parts ?? BUILTIN_PARTS;
-  const { critic, gate, arm } = poolParts(task, options);
-  const initial = options.initial ?? 10;
-  const repairs = options.repairs ?? 3;
-  const seeds = [...(options.seeds ?? [0])];
+  const chosen = poolParts(task, options);
   const temperature = options.temperature ?? 0.7;
-  const outDir = options.outDir;
   const cached = providerWrapper(options);
   let calls = 0;
   const wrap = (p: Provider) => withCallRecording(cached(p), () => calls++);
   const scoredTask = task.withProviders ? task.withProviders(wrap) : task;
   const student = wrap(options.provider);
-  const other = options.judgeProvider ? wrap(options.judgeProvider) : student;
   const items = shardItems(scoredTask.items, options.shard);
   const ids = new Set<string>();
   for (const item of items) {
     if (ids.has(item.id)) throw new TypeError(`Cannot run a pool: duplicate item id "${item.id}"`);
     ids.add(item.id);
   }
-  const criticPart = parts.critics[critic];
-  const criticModel = ["self", "llm"].includes(critic)
-    ? `${options.provider.name}:${options.provider.model}`
-    : critic === "other" || critic === "hybrid"
-    ? `${(options.judgeProvider ?? options.provider).name}:${
-      (options.judgeProvider ?? options.provider).model
-    }`
-    : null;
-  const info: PoolInfo = {
-    run: options.runName ?? (outDir ? outDir.replace(/\/+$/, "").split("/").pop()! : "pool"),
-    task: task.kind,
-    dataset: options.datasetName ?? "dataset",
-    items: items.length,
-    seeds,
-    initial,
-    repairs,
-    critic,
-    gate,
-    student: `${options.provider.name}:${options.provider.model}`,
-    criticModel,
-    simulated: options.simulated ?? false,
-    answerKey: [
-      ...answerKeyFlags(arm, parts).filter((f) => !f.startsWith("stop ")),
-    ],
-    ...(task.scoreTests ? { scoreTests: task.scoreTests } : {}),
-  };
-  const runKey = sha256Hex({
-    kind: "pool",
-    task: task.kind,
-    scoring: task.description,
-    dataset: sha256Hex(items),
-    seeds,
-    initial,
-    repairs,
-    critic,
-    gate,
-    student: [options.provider.name, options.provider.model],
-    judge: options.judgeProvider ? [options.judgeProvider.name, options.judgeProvider.model] : null,
-    constitution: options.constitution.hash,
-    temperature,
-    shard: options.shard ?? null,
-  });
-  const journal = outDir ? `${outDir}/pool.journal.jsonl` : undefined;
-  const done = new Map<string, PoolRow>();
-  const keyOf = (r: Pick<PoolRow, "id" | "seed" | "sample">) =>
-    `${r.seed}\u0000${r.id}\u0000${r.sample}`;
-  if (outDir) {
-    const existing = await readTextIfExists(`${outDir}/pool.manifest.json`);
-    if (existing !== undefined) {
-      if (JSON.parse(existing).runKey !== runKey) {
-        throw new RunMismatchError(
-          `${outDir} holds a different pool (its pool.manifest.json's runKey differs from this ` +
-            "command's): use another --out or delete the directory",
-        );
-      }
-      // A kill mid-append leaves a torn last line: drop it before appending after it.
-      const text = await dropTornTail(journal!);
-      if (text) {
-        for (const row of parseJsonl(text, PoolRowSchema, { file: journal })) {
-          done.set(keyOf(row), row);
-        }
-      }
-    } else {
-      await writeJsonAtomic(`${outDir}/pool.manifest.json`, {
-        ...info,
-        temperature,
-        constitution: options.constitution.hash,
-        scoring: task.description,
-        costDefinition: COST_DEFINITION,
-        runKey,
-      });
-    }
-  }
-  const resumed = done.size;
-
-  const gateScorer: Scorer | undefined = gate === "visible_tests"
-    ? scoredTask.scorers.visible_tests
-    : gate === "oracle"
-    ? oracleScorer(scoredTask)
-    : undefined;
-
-  /** One sample and its repairs: every call recorded into `unitCalls`. */
-  const runSample = async (item: Item, seed: number, k: number): Promise<PoolRow> => {
-    const unitCalls: CallRecord[] = [];
-    const rec = (p: Provider, role: string) =>
-      withCallRecording(p, (c) => unitCalls.push(c), { defaultRole: role });
-    const context: PartContext = {
-      task: scoredTask,
-      arm,
-      constitution: options.constitution,
-      student: rec(student, "student"),
-      judge: rec(student, "critic"),
-      other: rec(other, "critic"),
-    };
-    const criticOf: Critic | undefined = criticPart.create(context);
-    if (!criticOf) {
-      throw new TypeError(`Cannot repair with critic "${critic}": it builds no critic`);
-    }
-    const since = (from: number) => tokensOf(unitCalls.slice(from));
-    const score = (text: string) =>
-      text === ""
-        ? Promise.resolve({ score: 0, passed: false })
-        : scoredTask.score(item, text, { round: 0, seed, signal: options.signal });
-
-    const answer = await studentAnswer(context.student, { prompt: item.prompt }, {
-      seed: sampleSeed(seed, item.id, k),
+  const info = poolInfo(task, options, items, chosen);
+  const { journal, done } = await openPoolJournal(
+    options.outDir,
+    poolRunKey(task, options, info, items),
+    {
+      ...info,
       temperature,
-      itemId: item.id,
-      signal: options.signal,
-    });
-    const first = since(0);
-    const s = await score(answer.text);
-    const critique = async (r: number) => {
-      const from = unitCalls.length;
-      const feedback = await criticOf.critique(item, answer.text, {
-        round: 1,
-        seed: repairSeed(seed, item.id, k, r),
-        signal: options.signal,
-      });
-      const t = since(from);
-      return { text: feedback.text, tokens: t.promptTokens + t.completionTokens };
-    };
-    let gatePassed: boolean;
-    let gateTokens = 0;
-    let firstFeedback: { text: string; tokens: number } | undefined;
-    if (gateScorer) {
-      gatePassed = answer.text !== "" &&
-        (await gateScorer.score(item, answer.text, { round: 0, seed, signal: options.signal }))
-          .passed;
-    } else {
-      // The critic's verdict: its first critique (repair 0's seed) decides; when it has something
-      // to say, that critique is repair 0's feedback.
-      firstFeedback = repairs > 0 ? await critique(0) : undefined;
-      gatePassed = firstFeedback !== undefined && firstFeedback.text.trim() === "";
-      if (gatePassed) gateTokens = firstFeedback!.tokens;
-    }
-    const rows: PoolRepair[] = [];
-    if (!gatePassed) {
-      for (let r = 0; r < repairs; r++) {
-        const feedback = r === 0 && firstFeedback ? firstFeedback : await critique(r);
-        if (feedback.text.trim() === "") {
-          rows.push({
-            repair: r,
-            passed: s.passed,
-            score: s.score,
-            tokens: 0,
-            promptTokens: 0,
-            completionTokens: 0,
-            feedbackTokens: feedback.tokens,
-            noFeedback: true,
-          });
-          continue;
-        }
-        const from = unitCalls.length;
-        const revised = await studentRevise(context.student, {
-          prompt: item.prompt,
-          answer: answer.text,
-          feedback: feedback.text,
-        }, {
-          seed: roleSeed(repairSeed(seed, item.id, k, r), item.id, 1, "student"),
-          temperature,
-          itemId: item.id,
-          signal: options.signal,
-        });
-        const t = since(from);
-        const rs = await score(revised.text);
-        rows.push({
-          repair: r,
-          passed: rs.passed,
-          score: rs.score,
-          tokens: t.promptTokens + t.completionTokens,
-          ...t,
-          feedbackTokens: feedback.tokens,
-        });
-      }
-    }
-    return {
-      id: item.id,
-      seed,
-      sample: k,
-      passed: s.passed,
-      score: s.score,
-      tokens: first.promptTokens + first.completionTokens,
-      ...first,
-      gatePassed,
-      gateTokens,
-      repairs: rows,
-    };
-  };
-
-  const queue = seeds.flatMap((seed) =>
-    items.flatMap((item) => Array.from({ length: initial }, (_, k) => ({ item, seed, k })))
-  ).filter((u) => !done.has(keyOf({ id: u.item.id, seed: u.seed, sample: u.k })));
-  const total = seeds.length * items.length * initial;
-  let failure: unknown;
-  let next = 0;
-  const worker = async () => {
-    while (next < queue.length && !options.signal?.aborted && failure === undefined) {
-      const { item, seed, k } = queue[next++];
-      try {
-        const row = await runSample(item, seed, k);
-        if (options.signal?.aborted) return;
-        if (journal) await appendJsonLine(journal, row);
-        done.set(keyOf(row), row);
-        emit(options.onEvent, {
-          type: "progress",
-          done: done.size,
-          total,
-          label: `${item.id} seed=${seed} sample=${k}`,
-        });
-      } catch (error) {
-        if (options.signal?.aborted) return;
-        failure ??= error;
-      }
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(options.concurrency ?? 2, queue.length) }, worker),
+      constitution: options.constitution.hash,
+      scoring: task.description,
+      costDefinition: COST_DEFINITION,
+    },
   );
-  if (failure !== undefined) throw failure;
+  const resumed = done.size;
+  const { gate } = chosen;
+  const setup: SampleSetup = {
+    task: scoredTask,
+    arm: chosen.arm,
+    parts: options.parts ?? BUILTIN_PARTS,
+    critic: chosen.critic,
+    constitution: options.constitution,
+    student,
+    other: options.judgeProvider ? wrap(options.judgeProvider) : student,
+    gateScorer: gate === "visible_tests"
+      ? scoredTask.scorers.visible_tests
+      : gate === "oracle"
+      ? oracleScorer(scoredTask)
+      : undefined,
+    repairs: info.repairs,
+    temperature,
+    signal: options.signal,
+  };
+  const units = info.seeds.flatMap((seed) =>
+    items.flatMap((item) => Array.from({ length: info.initial }, (_, k) => ({ item, seed, k })))
+  );
+  const queue = units.filter((u) =>
+    !done.has(poolRowKey({ id: u.item.id, seed: u.seed, sample: u.k }))
+  );
+  const aborted = () => options.signal?.aborted === true;
+  await forEachConcurrently(queue, options.concurrency ?? 2, async ({ item, seed, k }) => {
+    try {
+      const row = await runPoolSample(setup, item, seed, k);
+      if (aborted()) return;
+      if (journal) await appendJsonLine(journal, row);
+      done.set(poolRowKey(row), row);
+      emit(options.onEvent, {
+        type: "progress",
+        done: done.size,
+        total: units.length,
+        label: `${item.id} seed=${seed} sample=${k}`,
+      });
+    } catch (error) {
+      if (!aborted()) throw error;
+    }
+  }, aborted);
   const rows = [...done.values()].sort(poolRowOrder(items.map((i) => i.id)));
-  const complete = rows.length === total && !options.signal?.aborted;
+  const complete = rows.length === units.length && !aborted();
   let path: string | undefined;
-  if (outDir && complete) {
-    path = `${outDir}/pool.jsonl`;
+  if (options.outDir && complete) {
+    path = `${options.outDir}/pool.jsonl`;
     await writeTextAtomic(path, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
   }
   return { rows, info, complete, resumed, calls, ...(path ? { path } : {}) };

@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { forEachConcurrently } from "../util/for_each_concurrently.ts";
 import type { CodingItem } from "../schemas/coding.ts";
 import type { Item } from "../schemas/item.ts";
 import type { CallRecord } from "../schemas/trace.ts";
@@ -591,15 +592,12 @@ async function schedule(
     label: resumed ? `resumed ${resumed}` : "start",
   });
   const queue = seeds.flatMap((seed) => items.map((item) => ({ item, seed })));
-  let next = 0;
-  const worker = async () => {
-    while (next < queue.length && !budget.over()) {
-      const { item, seed } = queue[next++];
-      await runUnit(item, seed);
-    }
-  };
-  const concurrency = options.concurrency ?? 2;
-  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  await forEachConcurrently(
+    queue,
+    options.concurrency ?? 2,
+    ({ item, seed }) => runUnit(item, seed),
+    () => budget.over(),
+  );
   // A unit aborted mid-way records nothing; count what is complete.
   const complete = records.length === total && !options.signal?.aborted;
   return { records, complete, stopReason: budget.stopReason };

@@ -4,6 +4,7 @@
  * @module
  */
 import type { SandboxJob } from "./sandbox_job.ts";
+import { forEachConcurrently } from "../util/for_each_concurrently.ts";
 import type { SandboxResult } from "./sandbox_result.ts";
 import type { SandboxOptions } from "./sandbox_options.ts";
 import {
@@ -88,38 +89,35 @@ export async function runTestsBatch(
       for (let i = 0; i < prepared.length; i += checkBatchSize) {
         chunks.push(prepared.slice(i, i + checkBatchSize));
       }
-      await pool(chunks, concurrency, async (chunk) => {
+      await forEachConcurrently(chunks, concurrency, async (chunk) => {
         for (const [name, list] of await typeCheckPrepared(root, chunk, ctx)) {
           typeErrors.set(name, list);
         }
       });
     }
     const results: SandboxResult[] = new Array(prepared.length);
-    await pool(prepared.map((p, i) => [p, i] as const), concurrency, async ([p, i]) => {
-      let result: SandboxResult;
-      try {
-        result = await runPrepared(p, ctx, typeErrors.get(p.name));
-      } catch (error) {
-        if (ctx.signal?.aborted) throw error;
-        result = sandboxErrorResult(p.job, ctx, `the sandbox failed: ${(error as Error).message}`);
-      }
-      results[i] = result;
-      await Deno.remove(p.dir, { recursive: true }).catch(() => {});
-      options.onResult?.(i, result);
-    });
+    await forEachConcurrently(
+      prepared.map((p, i) => [p, i] as const),
+      concurrency,
+      async ([p, i]) => {
+        let result: SandboxResult;
+        try {
+          result = await runPrepared(p, ctx, typeErrors.get(p.name));
+        } catch (error) {
+          if (ctx.signal?.aborted) throw error;
+          result = sandboxErrorResult(
+            p.job,
+            ctx,
+            `the sandbox failed: ${(error as Error).message}`,
+          );
+        }
+        results[i] = result;
+        await Deno.remove(p.dir, { recursive: true }).catch(() => {});
+        options.onResult?.(i, result);
+      },
+    );
     return results;
   } finally {
     await Deno.remove(root, { recursive: true }).catch(() => {});
   }
-}
-
-async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await work(item);
-    }
-  });
-  await Promise.all(workers);
 }
