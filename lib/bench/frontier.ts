@@ -233,6 +233,59 @@ export function formatTokens(tokens: number): string {
 
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(2)}`;
 
+/** The sampling curve a repair configuration is compared with at equal tokens. */
+interface SamplingCurve {
+  /** Per item pass@k for k = 1..poolInitial. */
+  curve: number[][];
+  tokensPerSample: number;
+  poolInitial: number;
+}
+
+/**
+ * A repair configuration against sampling at the same mean tokens: pass@k interpolated between the
+ * two whole k around its token budget, the paired Δ with its bootstrap CI — or a note when the
+ * budget lies beyond the sampling curve.
+ */
+function compareWithSampling(
+  p: FrontierPoint,
+  repairItems: number[],
+  { curve, tokensPerSample, poolInitial }: SamplingCurve,
+  settings: ReturnType<typeof bootstrapSettings>,
+): FrontierComparison {
+  const base = { np: p.np, nfr: p.nfr, meanTokens: p.meanTokens, passRate: p.passRate };
+  const k = tokensPerSample > 0 ? p.meanTokens / tokensPerSample : Infinity;
+  if (!(k <= poolInitial) || k < 1) {
+    return {
+      ...base,
+      samplingK: null,
+      samplingPassRate: null,
+      delta: null,
+      low: null,
+      high: null,
+      excludesZero: false,
+      note: `beyond the sampling curve (${formatTokens(p.meanTokens)} tokens; sampling reaches ${
+        formatTokens(poolInitial * tokensPerSample)
+      } with n_p = ${poolInitial})`,
+    };
+  }
+  const k0 = Math.min(Math.floor(k), poolInitial);
+  const w = k0 === poolInitial ? 0 : k - k0;
+  const lo = curve[k0 - 1];
+  const hi = curve[Math.min(k0, poolInitial - 1)];
+  const samplingItems = lo.map((v, j) => (1 - w) * v + w * hi[j]);
+  const ci = bootstrapCi(samplingItems, repairItems, settings);
+  const samplingPassRate = mean(samplingItems);
+  return {
+    ...base,
+    samplingK: k,
+    samplingPassRate,
+    delta: p.passRate - samplingPassRate,
+    low: ci.low,
+    high: ci.high,
+    excludesZero: ci.excludesZero,
+  };
+}
+
 /**
  * Estimates the equal-budget frontier of a repair pool. See the module documentation.
  *
@@ -329,41 +382,10 @@ export function estimateFrontier(
     }
   }
 
-  const comparisons: FrontierComparison[] = points.filter((p) => p.nfr > 0).map((p) => {
-    const base = { np: p.np, nfr: p.nfr, meanTokens: p.meanTokens, passRate: p.passRate };
-    const k = tokensPerSample > 0 ? p.meanTokens / tokensPerSample : Infinity;
-    if (!(k <= poolInitial) || k < 1) {
-      return {
-        ...base,
-        samplingK: null,
-        samplingPassRate: null,
-        delta: null,
-        low: null,
-        high: null,
-        excludesZero: false,
-        note: `beyond the sampling curve (${formatTokens(p.meanTokens)} tokens; sampling reaches ${
-          formatTokens(poolInitial * tokensPerSample)
-        } with n_p = ${poolInitial})`,
-      };
-    }
-    const k0 = Math.min(Math.floor(k), poolInitial);
-    const w = k0 === poolInitial ? 0 : k - k0;
-    const lo = curve[k0 - 1];
-    const hi = curve[Math.min(k0, poolInitial - 1)];
-    const samplingItems = lo.map((v, j) => (1 - w) * v + w * hi[j]);
-    const repairItems = perItem.get(`${p.np}/${p.nfr}`)!;
-    const ci = bootstrapCi(samplingItems, repairItems, settings);
-    const samplingPassRate = mean(samplingItems);
-    return {
-      ...base,
-      samplingK: k,
-      samplingPassRate,
-      delta: p.passRate - samplingPassRate,
-      low: ci.low,
-      high: ci.high,
-      excludesZero: ci.excludesZero,
-    };
-  });
+  const sampled = { curve, tokensPerSample, poolInitial };
+  const comparisons = points.filter((p) => p.nfr > 0).map((p) =>
+    compareWithSampling(p, perItem.get(`${p.np}/${p.nfr}`)!, sampled, settings)
+  );
 
   return {
     run: options.run ?? "pool",

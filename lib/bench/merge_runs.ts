@@ -127,6 +127,57 @@ export interface MergeOptions {
   datasetHash?: string;
 }
 
+/** Reads and checks one shard's manifest (against the launcher's dataset hash when given). */
+async function readShardManifest(
+  dir: string,
+  datasetHash: string | undefined,
+): Promise<z.infer<typeof ShardManifestSchema>> {
+  const path = `${dir}/manifest.json`;
+  const parsed = ShardManifestSchema.safeParse(await readJsonInput(path));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(path, issue.message, { field: issue.path.join(".") });
+  }
+  const whole = parsed.data.parameters.wholeDatasetHash;
+  if (datasetHash !== undefined && whole !== datasetHash) {
+    throw new InputError(
+      path,
+      `shard ${dir} ran another dataset than the launcher's (dataset hash ${show(whole)} vs ${
+        show(datasetHash)
+      })`,
+      { field: "parameters.wholeDatasetHash" },
+    );
+  }
+  return parsed.data;
+}
+
+/** Adds one shard's results and trace lines to the merged ones; a result seen twice is an error. */
+async function collectShardOutputs(
+  dir: string,
+  records: Map<string, ItemResult>,
+  traces: Map<string, string>,
+): Promise<void> {
+  for (const r of await readJsonl(`${dir}/items.jsonl`, ItemResultSchema)) {
+    const key = resultKey(r);
+    if (records.has(key)) {
+      throw new InputError(
+        `${dir}/items.jsonl`,
+        `result ${r.arm}/${r.seed}/${r.id} appears in two shards`,
+      );
+    }
+    records.set(key, r);
+  }
+  const text = await Deno.readTextFile(`${dir}/traces.jsonl`).catch(() => "");
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      traces.set(JSON.parse(line).traceId, line);
+    } catch {
+      // a torn last line of an interrupted shard: its unit has no record either
+    }
+  }
+}
+
 /**
  * Merges shard run directories into `outDir` (`items.jsonl`, `summary.json`, `report.md`,
  * `manifest.json` listing the shards).
@@ -163,22 +214,7 @@ export async function mergeBenchmarkRuns(
   const manifests: Record<string, unknown>[] = [];
   for (const dir of dirs) {
     const path = `${dir}/manifest.json`;
-    const parsed = ShardManifestSchema.safeParse(await readJsonInput(path));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InputError(path, issue.message, { field: issue.path.join(".") });
-    }
-    const m = parsed.data;
-    const whole = m.parameters.wholeDatasetHash;
-    if (options.datasetHash !== undefined && whole !== options.datasetHash) {
-      throw new InputError(
-        path,
-        `shard ${dir} ran another dataset than the launcher's (dataset hash ${show(whole)} vs ${
-          show(options.datasetHash)
-        })`,
-        { field: "parameters.wholeDatasetHash" },
-      );
-    }
+    const m = await readShardManifest(dir, options.datasetHash);
     if (!reference) {
       reference = m;
       first = m as Record<string, unknown>;
@@ -203,25 +239,7 @@ export async function mergeBenchmarkRuns(
     }
     shards.add(index);
     manifests.push(m as Record<string, unknown>);
-    for (const r of await readJsonl(`${dir}/items.jsonl`, ItemResultSchema)) {
-      const key = resultKey(r);
-      if (records.has(key)) {
-        throw new InputError(
-          `${dir}/items.jsonl`,
-          `result ${r.arm}/${r.seed}/${r.id} appears in two shards`,
-        );
-      }
-      records.set(key, r);
-    }
-    const text = await Deno.readTextFile(`${dir}/traces.jsonl`).catch(() => "");
-    for (const line of text.split("\n")) {
-      if (!line.trim()) continue;
-      try {
-        traces.set(JSON.parse(line).traceId, line);
-      } catch {
-        // a torn last line of an interrupted shard: its unit has no record either
-      }
-    }
+    await collectShardOutputs(dir, records, traces);
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !shards.has(i));
   if (!missing.length && count > 1) checkShardSizes(dirs, manifests, count);
