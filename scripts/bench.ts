@@ -45,7 +45,7 @@ import { unpricedModels } from "../lib/providers/pricing.ts";
 import type { CodingItem } from "../lib/schemas/coding.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
-import { loadTaskDataset } from "../lib/datasets/load_task_dataset.ts";
+import { loadTaskDataset, type TaskDataset } from "../lib/datasets/load_task_dataset.ts";
 import { datasetStem } from "../lib/datasets/read_rows.ts";
 import type { Provider } from "../lib/providers/types.ts";
 import { powerAnalysis } from "../lib/stats/power_analysis.ts";
@@ -207,6 +207,95 @@ function uiOf(values: Record<string, unknown>): UiMode {
   return ui;
 }
 
+/** Parsed flag values. */
+type FlagValues = ReturnType<typeof parseFlags>["values"];
+
+/** The run budget from --max-calls/--max-tokens/--max-minutes/--max-cost. */
+function budgetFromFlags(values: FlagValues) {
+  const budget = {
+    maxCalls: values["max-calls"] === undefined ? undefined : intFlag(values, "max-calls", 0, 1),
+    maxTokens: values["max-tokens"] === undefined ? undefined : intFlag(values, "max-tokens", 0, 1),
+    maxWallMs: values["max-minutes"] === undefined
+      ? undefined
+      : numberFlag(values, "max-minutes", 0, 0.01) * 60_000,
+    maxCostUsd: values["max-cost"] === undefined ? undefined : numberFlag(values, "max-cost", 0, 0),
+  };
+  if (budget.maxCostUsd !== undefined && values.prices === undefined) {
+    throw new UsageError("--max-cost needs --prices FILE (what the calls cost)");
+  }
+  return budget;
+}
+
+/** The arms from --arms, --arm-file and --critique-mode (published answers alone: baseline). */
+async function armsFromFlags(
+  values: FlagValues,
+  kind: TaskDataset["kind"],
+  { providerSpec, mode, rounds }: { providerSpec: string; mode?: string; rounds?: number },
+) {
+  const armFile = values["arm-file"] === undefined
+    ? []
+    : (await loadArmFile(String(values["arm-file"]))).map((e) => e.arm);
+  const presets = values.arms
+    ? String(values.arms).split(",").map((a) => a.trim()).filter(Boolean)
+    : providerSpec.startsWith("answers:") && !mode && !armFile.length
+    ? ["baseline"] // completions from elsewhere: score them, no loop
+    : undefined;
+  try {
+    return armsFor(kind, {
+      presets,
+      critiqueMode: presets ? undefined : mode ?? (kind === "code" ? "all" : undefined),
+      extra: armFile,
+      rounds,
+    });
+  } catch (error) {
+    throw new UsageError(
+      `${values["arm-file"] ? "--arm-file/" : ""}--arms: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** The student, the judge and the judge panel: simulated (`--provider sim`) or real. */
+async function modelsFromFlags(
+  values: FlagValues,
+  dataset: TaskDataset,
+  providerSpec: string,
+): Promise<{ provider: Provider; judgeProvider?: Provider; panel: Provider[] }> {
+  const judgeSpec = values["judge-provider"] as string | undefined;
+  const replay = values.replay === true;
+  if (providerSpec !== "sim") {
+    if (judgeSpec === "sim" || String(values.judges ?? "").split(",").includes("sim")) {
+      throw new UsageError(
+        "a simulated judge needs --provider sim (the simulated judge reads the simulated student's answers)",
+      );
+    }
+    const provider = await providerFromFlags(
+      providerSpec,
+      values.model as string | undefined,
+      replay,
+    );
+    const judgeProvider = judgeSpec
+      ? await providerFromFlags(judgeSpec, values["judge-model"] as string | undefined, replay)
+      : undefined;
+    const panel = values.judges === undefined ? [judgeProvider ?? provider] : await Promise.all(
+      String(values.judges).split(",").map((spec) =>
+        providerFromFlags(spec.trim(), undefined, replay)
+      ),
+    );
+    return { provider, judgeProvider, panel };
+  }
+  if (values["provider"] === undefined) {
+    warn("no --provider given: running SIMULATED (simulated student and judges, real scoring)");
+  }
+  const sim = simulatedModels(dataset, {
+    repair: numberFlag(values, "sim-repair", 0.6, 0, 1),
+    falseAccept: numberFlag(values, "sim-false-accept", 0.3, 0, 1),
+    falseReject: numberFlag(values, "sim-false-reject", 0.2, 0, 1),
+    judgeFalseAccept: numberFlag(values, "judge-false-accept", 0.05, 0, 1),
+    judgeFalseReject: numberFlag(values, "judge-false-reject", 0.05, 0, 1),
+  });
+  return { provider: sim.student, judgeProvider: sim.judge, panel: sim.panel };
+}
+
 /**
  * Runs `deno task bench` with the given arguments.
  *
@@ -253,43 +342,13 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
       `--panel-mode must be pointwise|pairwise: current value is ${JSON.stringify(panelMode)}`,
     );
   }
-  const budget = {
-    maxCalls: values["max-calls"] === undefined ? undefined : intFlag(values, "max-calls", 0, 1),
-    maxTokens: values["max-tokens"] === undefined ? undefined : intFlag(values, "max-tokens", 0, 1),
-    maxWallMs: values["max-minutes"] === undefined
-      ? undefined
-      : numberFlag(values, "max-minutes", 0, 0.01) * 60_000,
-    maxCostUsd: values["max-cost"] === undefined ? undefined : numberFlag(values, "max-cost", 0, 0),
-  };
-  if (budget.maxCostUsd !== undefined && values.prices === undefined) {
-    throw new UsageError("--max-cost needs --prices FILE (what the calls cost)");
-  }
+  const budget = budgetFromFlags(values);
 
   // Validate every input before anything is written.
   const dataset = await loadTaskDataset(datasetPath, { limit });
   if (!dataset.items.length) throw new UsageError(`${datasetPath}: the dataset has no items`);
   const providerSpec = (values.provider as string | undefined) ?? "sim";
-  const armFile = values["arm-file"] === undefined
-    ? []
-    : (await loadArmFile(String(values["arm-file"]))).map((e) => e.arm);
-  const presets = values.arms
-    ? String(values.arms).split(",").map((a) => a.trim()).filter(Boolean)
-    : providerSpec.startsWith("answers:") && !mode && !armFile.length
-    ? ["baseline"] // completions from elsewhere: score them, no loop
-    : undefined;
-  let arms;
-  try {
-    arms = armsFor(dataset.kind, {
-      presets,
-      critiqueMode: presets ? undefined : mode ?? (dataset.kind === "code" ? "all" : undefined),
-      extra: armFile,
-      rounds,
-    });
-  } catch (error) {
-    throw new UsageError(
-      `${values["arm-file"] ? "--arm-file/" : ""}--arms: ${(error as Error).message}`,
-    );
-  }
+  const arms = await armsFromFlags(values, dataset.kind, { providerSpec, mode, rounds });
   if (scoreTests === "all" && dataset.kind !== "code") {
     throw new UsageError(
       `--score-tests all needs a code dataset (${datasetPath} is ${dataset.kind})`,
@@ -302,48 +361,9 @@ export async function benchMain(args: string[], signal: AbortSignal): Promise<nu
   }
   const constitution = await constitutionFromFlags(values);
   const prices = await pricesFromFlags(values);
-  const judgeSpec = values["judge-provider"] as string | undefined;
   const replay = values.replay === true;
   const simulated = providerSpec === "sim";
-  if (
-    !simulated && (judgeSpec === "sim" || String(values.judges ?? "").split(",").includes("sim"))
-  ) {
-    throw new UsageError(
-      "a simulated judge needs --provider sim (the simulated judge reads the simulated student's answers)",
-    );
-  }
-  let provider: Provider;
-  let judgeProvider: Provider | undefined;
-  let panel: Provider[] = [];
-  if (simulated) {
-    if (values["provider"] === undefined) {
-      warn(
-        "no --provider given: running SIMULATED (simulated student and judges, real scoring)",
-      );
-    }
-    const sim = simulatedModels(dataset, {
-      repair: numberFlag(values, "sim-repair", 0.6, 0, 1),
-      falseAccept: numberFlag(values, "sim-false-accept", 0.3, 0, 1),
-      falseReject: numberFlag(values, "sim-false-reject", 0.2, 0, 1),
-      judgeFalseAccept: numberFlag(values, "judge-false-accept", 0.05, 0, 1),
-      judgeFalseReject: numberFlag(values, "judge-false-reject", 0.05, 0, 1),
-    });
-    [provider, judgeProvider, panel] = [sim.student, sim.judge, sim.panel];
-  } else {
-    provider = await providerFromFlags(providerSpec, values.model as string | undefined, replay);
-    if (judgeSpec) {
-      judgeProvider = await providerFromFlags(
-        judgeSpec,
-        values["judge-model"] as string | undefined,
-        replay,
-      );
-    }
-    panel = values.judges === undefined ? [judgeProvider ?? provider] : await Promise.all(
-      String(values.judges).split(",").map((spec) =>
-        providerFromFlags(spec.trim(), undefined, replay)
-      ),
-    );
-  }
+  const { provider, judgeProvider, panel } = await modelsFromFlags(values, dataset, providerSpec);
   if (!judgeProvider && arms.some((a) => a.judge === "asymmetric" || a.critic === "other")) {
     warn(
       "no --judge-provider: the asymmetric arm uses the student's own model (it is then symmetric)",
