@@ -134,6 +134,7 @@ export {
   shardFromEnv,
   shardItems,
   shellQuote,
+  simulatedModelName,
   type SimulatedModels,
   simulatedModels,
   type SimulatedModelsOptions,

@@ -90,6 +90,23 @@ Deno.test("bench compare --metric pass prints pass@1, Δ with CI, McNemar p and 
     assert.equal(pass.code, 0, pass.stderr);
     assert.match(pass.stdout, /\| Arm \| Units \| pass@1 weak \| pass@1 strong \| Δ pts/);
     assert.match(pass.stdout, /McNemar p: exact two-sided test/);
+    // The simulated behaviour is part of the run's identity: named in the comparison, and a run
+    // with other settings refuses to resume into the directory of the first.
+    assert.match(pass.stdout, /roles: .*"sim\{repair=0\.1\}".* → .*"sim\{repair=0\.95\}"/);
+    const mixed = await runBench([
+      "--provider",
+      "sim",
+      "--arms",
+      "baseline,tests",
+      "--limit",
+      "8",
+      "--sim-repair",
+      "0.95",
+      "--out",
+      `${dir}/weak`,
+    ]);
+    assert.notEqual(mixed.code, 0);
+    assert.match(mixed.stderr, /holds a different run/);
     const json = JSON.parse(await Deno.readTextFile(`${dir}/cmp/compare.json`));
     const tests = json.arms.find((a: { arm: string }) => a.arm === "tests").pass;
     // The printed row is the JSON's numbers.

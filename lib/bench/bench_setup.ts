@@ -145,6 +145,32 @@ export interface SimulatedModels {
 }
 
 /**
+ * A simulated model's name: the base name, plus the settings that differ from the defaults
+ * (`sim{repair=0.3}`). The name is part of a run's identity, so runs with other simulated
+ * behaviour never resume into each other, and `bench compare` names the difference.
+ *
+ * @param base "sim" or "sim-strong-judge".
+ * @param settings The model's settings.
+ * @param defaults Their defaults.
+ * @returns The name.
+ *
+ * @example
+ * ```ts
+ * import { simulatedModelName } from "./bench_setup.ts";
+ * if (simulatedModelName("sim", { repair: 0.6 }, { repair: 0.6 }) !== "sim") throw new Error();
+ * if (simulatedModelName("sim", { repair: 0.3 }, { repair: 0.6 }) !== "sim{repair=0.3}") throw new Error();
+ * ```
+ */
+export function simulatedModelName(
+  base: string,
+  settings: Record<string, number>,
+  defaults: Record<string, number>,
+): string {
+  const changed = Object.entries(settings).filter(([k, v]) => v !== defaults[k]);
+  return changed.length ? `${base}{${changed.map(([k, v]) => `${k}=${v}`).join(",")}}` : base;
+}
+
+/**
  * The simulated models for a dataset of any kind (planning only: label every output SIMULATED).
  * Answer tasks use the defaults of `createSimulatedAnswerProvider` (a planning assumption that
  * reproduces the pattern of Huang et al. 2024) and a stronger judge with false alarms 0.05 and
@@ -171,16 +197,30 @@ export function simulatedModels(
       (_, j) => p.withOptions({ model: `sim-judge-${j + 1}` }),
     );
   if (dataset.kind === "code") {
-    const sim = createSimulatedProvider(dataset.items, {
+    const student = {
       repair: options.repair ?? 0.6,
       falseAccept: options.falseAccept ?? 0.3,
       falseReject: options.falseReject ?? 0.2,
-    });
-    const judge = sim.withOptions({
-      repair: options.repair ?? 0.6,
+    };
+    const strong = {
       falseAccept: options.judgeFalseAccept ?? 0.05,
       falseReject: options.judgeFalseReject ?? 0.05,
-      model: "sim-strong-judge",
+    };
+    const sim = createSimulatedProvider(dataset.items, {
+      ...student,
+      model: simulatedModelName("sim", student, {
+        repair: 0.6,
+        falseAccept: 0.3,
+        falseReject: 0.2,
+      }),
+    });
+    const judge = sim.withOptions({
+      repair: student.repair,
+      ...strong,
+      model: simulatedModelName("sim-strong-judge", strong, {
+        falseAccept: 0.05,
+        falseReject: 0.05,
+      }),
     });
     return { student: sim, judge, panel: [judge] };
   }

@@ -48,6 +48,7 @@ export { countFlips, type Flips, FlipsSchema } from "./flips.ts";
 export {
   armsFor,
   type ArmsForOptions,
+  simulatedModelName,
   type SimulatedModels,
   simulatedModels,
   type SimulatedModelsOptions,
