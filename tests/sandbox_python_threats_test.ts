@@ -275,3 +275,22 @@ Deno.test("a batch of Python candidates keeps going when some misbehave", opts, 
     "passed",
   ]);
 });
+
+const hasModule = async (name: string) =>
+  ready &&
+  (await new Deno.Command(support.executable, { args: ["-I", "-c", `import ${name}`] }).output())
+    .success;
+
+Deno.test(
+  "installed packages import; one that loads ctypes (numpy) is refused, naming ctypes",
+  { ...opts, ignore: !(await hasModule("iniconfig")) },
+  async () => {
+    const tests: TestCase[] = [{ name: "sum", code: "assert f([1, 2]) == 3" }];
+    const pure = await run("import iniconfig\ndef f(xs):\n    return sum(xs)\n", {}, tests);
+    assert.equal(pure.status, "passed", pure.reason);
+    if (!(await hasModule("numpy"))) return;
+    const numpy = await run("import numpy\ndef f(xs):\n    return 3\n", {}, tests);
+    assert.notEqual(numpy.status, "passed");
+    assert.match(numpy.reason, /importing ctypes is not allowed/);
+  },
+);

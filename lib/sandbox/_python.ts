@@ -4,7 +4,9 @@
  * HMAC-authenticated records, exact test count, exit code 0), inside the same bwrap sandbox, one
  * sandbox and one interpreter per candidate. The interpreter starts with `-I -S -B` and the harness
  * rewrites assertions itself, so a candidate costs about 35 ms in the sandbox rather than ~190 ms with
- * pytest imported; tests that mention pytest still get it.
+ * pytest imported; tests that mention pytest still get it, and code that imports a module outside
+ * the standard library gets site-packages (a package that loads ctypes at import, like numpy, is
+ * refused: ctypes can read and write memory without an audit event).
  *
  * Python gives no isolation boundary inside a process, so the harness also installs an audit hook
  * (PEP 578) before the candidate runs that blocks the known routes to the harness's memory: frame

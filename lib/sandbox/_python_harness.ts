@@ -207,16 +207,30 @@ def _main():
     test_code = compile(tree, "tests.py", "exec")
     cand_code = None
     cand_error = None
+    cand_tree = None
     try:
-        cand_code = compile(candidate_src, "candidate.py", "exec")
+        cand_tree = ast.parse(candidate_src, "candidate.py")
+        cand_code = compile(cand_tree, "candidate.py", "exec")
     except _BaseException as e:
         cand_error = describe(e)
-    # Python runs with -S (no site-packages: start-up in a fraction of the time); tests that use
-    # pytest (pytest.raises, pytest.approx) get the installation's site-packages back.
-    # pytest itself is imported here, before the audit hook (it walks frames while importing).
-    if "pytest" in test_src:
+    # Python runs with -S (no site-packages: start-up in a fraction of the time). Code that imports
+    # a module outside the standard library gets the installation's site-packages back (a package
+    # that loads ctypes, like numpy, is still refused by the audit hook: ctypes.cast reads and writes
+    # any address without an audit event). pytest, for tests that use it, is imported here, before
+    # the audit hook (it walks frames while importing).
+    def top_modules(t):
+        for node in ast.walk(t):
+            if _isinstance(node, ast.Import):
+                for alias in node.names:
+                    yield alias.name.split(".")[0]
+            elif _isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                yield node.module.split(".")[0]
+    stdlib = getattr(sys, "stdlib_module_names", None)
+    imported = set(top_modules(tree)) | (set(top_modules(cand_tree)) if cand_tree else set())
+    if stdlib is None or "pytest" in test_src or any(m not in stdlib for m in imported):
         import site
         site.main()
+    if "pytest" in test_src:
         import pytest
 
     # Close the routes from candidate code to this frame, then run it.
