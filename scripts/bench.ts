@@ -25,7 +25,7 @@ import { CRITIQUE_MODES } from "../lib/bench/arms.ts";
 import { checkScoreTests } from "../lib/bench/parts.ts";
 import { SCORE_TESTS_TEXT } from "../lib/tasks/task.ts";
 import { loadArmFile } from "../lib/bench/arm_file.ts";
-import { armsFor, simulatedModels, taskFor } from "../lib/bench/bench_setup.ts";
+import { armsFor, taskFor } from "../lib/bench/bench_setup.ts";
 import { runBenchmark } from "../lib/bench/run_benchmark.ts";
 import { mergeBenchmarkRuns } from "../lib/bench/merge_runs.ts";
 import { ShardEnvError, shardFromEnv } from "../lib/bench/shard_env.ts";
@@ -47,9 +47,8 @@ import { parseJsonl } from "../lib/util/jsonl.ts";
 import { loadDataset } from "../lib/datasets/load_dataset.ts";
 import { loadTaskDataset, type TaskDataset } from "../lib/datasets/load_task_dataset.ts";
 import { datasetStem } from "../lib/datasets/read_rows.ts";
-import type { Provider } from "../lib/providers/types.ts";
 import { powerAnalysis } from "../lib/stats/power_analysis.ts";
-import { providerFromFlags } from "./cai_resolve.ts";
+import { modelsFromFlags } from "./_bench_models.ts";
 import { poolMain } from "./bench_pool.ts";
 
 /** Help text of `deno task bench`. */
@@ -252,48 +251,6 @@ async function armsFromFlags(
       `${values["arm-file"] ? "--arm-file/" : ""}--arms: ${(error as Error).message}`,
     );
   }
-}
-
-/** The student, the judge and the judge panel: simulated (`--provider sim`) or real. */
-async function modelsFromFlags(
-  values: FlagValues,
-  dataset: TaskDataset,
-  providerSpec: string,
-): Promise<{ provider: Provider; judgeProvider?: Provider; panel: Provider[] }> {
-  const judgeSpec = values["judge-provider"] as string | undefined;
-  const replay = values.replay === true;
-  if (providerSpec !== "sim") {
-    if (judgeSpec === "sim" || String(values.judges ?? "").split(",").includes("sim")) {
-      throw new UsageError(
-        "a simulated judge needs --provider sim (the simulated judge reads the simulated student's answers)",
-      );
-    }
-    const provider = await providerFromFlags(
-      providerSpec,
-      values.model as string | undefined,
-      replay,
-    );
-    const judgeProvider = judgeSpec
-      ? await providerFromFlags(judgeSpec, values["judge-model"] as string | undefined, replay)
-      : undefined;
-    const panel = values.judges === undefined ? [judgeProvider ?? provider] : await Promise.all(
-      String(values.judges).split(",").map((spec) =>
-        providerFromFlags(spec.trim(), undefined, replay)
-      ),
-    );
-    return { provider, judgeProvider, panel };
-  }
-  if (values["provider"] === undefined) {
-    warn("no --provider given: running SIMULATED (simulated student and judges, real scoring)");
-  }
-  const sim = simulatedModels(dataset, {
-    repair: numberFlag(values, "sim-repair", 0.6, 0, 1),
-    falseAccept: numberFlag(values, "sim-false-accept", 0.3, 0, 1),
-    falseReject: numberFlag(values, "sim-false-reject", 0.2, 0, 1),
-    judgeFalseAccept: numberFlag(values, "judge-false-accept", 0.05, 0, 1),
-    judgeFalseReject: numberFlag(values, "judge-false-reject", 0.05, 0, 1),
-  });
-  return { provider: sim.student, judgeProvider: sim.judge, panel: sim.panel };
 }
 
 /**

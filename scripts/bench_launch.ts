@@ -147,6 +147,80 @@ function onlyIndices(raw: unknown, shards: number): number[] | undefined {
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
+/** Parsed flag values. */
+type FlagValues = ReturnType<typeof parseFlags>["values"];
+
+/** Flags that do not fit the engine or each other, refused before anything is read. */
+function checkLaunchFlags(engine: Engine, values: FlagValues): void {
+  if (values.shards === undefined) throw new UsageError("bench launch needs --shards N");
+  if (values.shard !== undefined) {
+    throw new UsageError("bench launch sets each shard's --shard itself: drop --shard");
+  }
+  if (engine !== "slurm") {
+    for (const name of ["submit", "wait", "only", "time", "partition"]) {
+      if (values[name] !== undefined) throw new UsageError(`--${name} is for slurm only`);
+    }
+  }
+  if (values.wait && !values.submit) throw new UsageError("--wait needs --submit");
+  if (values.only !== undefined && !values.submit) throw new UsageError("--only needs --submit");
+  checkSyntax(values);
+}
+
+/** The commit the shards are pinned to (Slurm may run an unpinned tree, with a warning). */
+async function pinnedCheckout(engine: Engine): Promise<Awaited<ReturnType<typeof gitState>>> {
+  const git = await gitState(PROJECT_DIR);
+  if (!git.commit && engine !== "slurm") {
+    throw new UsageError(
+      `bench launch ${engine} needs a git checkout to pin: ${PROJECT_DIR} is not`,
+    );
+  }
+  if (!git.commit) {
+    warn(`warning: ${PROJECT_DIR} is not a git checkout; the shards are not pinned to a commit`);
+  }
+  if (git.dirty) {
+    warn(
+      `warning: ${PROJECT_DIR} has uncommitted changes; the launcher pins commit ${git.commit}, ` +
+        (engine === "slurm"
+          ? "but the shards run the working tree as it is then"
+          : "which lacks them"),
+    );
+  }
+  return git;
+}
+
+/** The launcher file each engine gets, under `<out>/launch/`. */
+const LAUNCHER_FILES: Record<Engine, string> = {
+  slurm: "slurm.sbatch",
+  k8s: "job.yaml",
+  gha: "workflow.yml",
+};
+
+/** The launcher's text: an sbatch array script, a Kubernetes Indexed Job, or a GitHub workflow. */
+function launcherText(engine: Engine, plan: LaunchPlan, values: FlagValues): string {
+  const cpus = values.cpus === undefined ? undefined : intFlag(values, "cpus", 1, 1);
+  if (engine === "slurm") {
+    return slurmScript(plan, {
+      cpus,
+      mem: stringFlag(values, "mem"),
+      time: stringFlag(values, "time"),
+      partition: stringFlag(values, "partition"),
+      jobName: stringFlag(values, "job-name"),
+    });
+  }
+  if (engine === "k8s") {
+    return kubernetesJobYaml(plan, {
+      image: stringFlag(values, "image"),
+      claim: stringFlag(values, "claim"),
+      mountPath: stringFlag(values, "mount"),
+      projectDir: stringFlag(values, "project-dir"),
+      cpus,
+      mem: stringFlag(values, "mem"),
+      jobName: stringFlag(values, "job-name"),
+    });
+  }
+  return githubWorkflowYaml(plan, { runsOn: stringFlag(values, "runs-on") });
+}
+
 /**
  * Runs `deno task bench launch`.
  *
@@ -180,20 +254,8 @@ export async function launchMain(
   if (positionals.length) {
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   }
-  if (values.shards === undefined) throw new UsageError("bench launch needs --shards N");
+  checkLaunchFlags(engine, values);
   const shards = intFlag(values, "shards", 1, 1);
-  if (values.shard !== undefined) {
-    throw new UsageError("bench launch sets each shard's --shard itself: drop --shard");
-  }
-  if (engine !== "slurm") {
-    for (const name of ["submit", "wait", "only", "time", "partition"]) {
-      if (values[name] !== undefined) throw new UsageError(`--${name} is for slurm only`);
-    }
-  }
-  if (values.wait && !values.submit) throw new UsageError("--wait needs --submit");
-  if (values.only !== undefined && !values.submit) throw new UsageError("--only needs --submit");
-  const cpus = values.cpus === undefined ? undefined : intFlag(values, "cpus", 1, 1);
-  checkSyntax(values);
   const only = onlyIndices(values.only, shards);
 
   // The dataset is checked here, before anything is written or submitted.
@@ -212,21 +274,7 @@ export async function launchMain(
   const slurm = engine === "slurm";
   const out = slurm ? resolve(givenOut) : givenOut.replace(/\/+$/, "");
 
-  const git = await gitState(PROJECT_DIR);
-  if (!git.commit && engine !== "slurm") {
-    throw new UsageError(
-      `bench launch ${engine} needs a git checkout to pin: ${PROJECT_DIR} is not`,
-    );
-  }
-  if (!git.commit) {
-    warn(`warning: ${PROJECT_DIR} is not a git checkout; the shards are not pinned to a commit`);
-  }
-  if (git.dirty) {
-    warn(
-      `warning: ${PROJECT_DIR} has uncommitted changes; the launcher pins commit ${git.commit}, ` +
-        (slurm ? "but the shards run the working tree as it is then" : "which lacks them"),
-    );
-  }
+  const git = await pinnedCheckout(engine);
   const plan: LaunchPlan = {
     shards,
     out,
@@ -236,32 +284,8 @@ export async function launchMain(
   };
   const datasetHash = sha256Hex(dataset.items);
   await checkEarlierLaunch(out, plan, datasetHash);
-  const file = {
-    slurm: "slurm.sbatch",
-    k8s: "job.yaml",
-    gha: "workflow.yml",
-  }[engine];
-  const text = engine === "slurm"
-    ? slurmScript(plan, {
-      cpus,
-      mem: stringFlag(values, "mem"),
-      time: stringFlag(values, "time"),
-      partition: stringFlag(values, "partition"),
-      jobName: stringFlag(values, "job-name"),
-    })
-    : engine === "k8s"
-    ? kubernetesJobYaml(plan, {
-      image: stringFlag(values, "image"),
-      claim: stringFlag(values, "claim"),
-      mountPath: stringFlag(values, "mount"),
-      projectDir: stringFlag(values, "project-dir"),
-      cpus,
-      mem: stringFlag(values, "mem"),
-      jobName: stringFlag(values, "job-name"),
-    })
-    : githubWorkflowYaml(plan, { runsOn: stringFlag(values, "runs-on") });
-  const launcher = `${out}/launch/${file}`;
-  await writeTextAtomic(launcher, text);
+  const launcher = `${out}/launch/${LAUNCHER_FILES[engine]}`;
+  await writeTextAtomic(launcher, launcherText(engine, plan, values));
   if (slurm) {
     await Deno.chmod(launcher, 0o755);
     await Deno.mkdir(`${out}/launch/logs`, { recursive: true });

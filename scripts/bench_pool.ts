@@ -19,7 +19,7 @@ import {
   warn,
 } from "./_cli.ts";
 import { createTerminalSink, UI_MODES, type UiMode } from "../lib/ui/terminal.ts";
-import { simulatedModels, taskFor } from "../lib/bench/bench_setup.ts";
+import { taskFor } from "../lib/bench/bench_setup.ts";
 import { type PoolGate, poolParts, runPool } from "../lib/bench/pool.ts";
 import { frontierOfRun } from "../lib/bench/frontier_report.ts";
 import type { FrontierGrid } from "../lib/bench/frontier.ts";
@@ -27,8 +27,7 @@ import { BUILTIN_CRITICS } from "../lib/bench/parts.ts";
 import { SCORE_TESTS_TEXT } from "../lib/tasks/task.ts";
 import { loadTaskDataset } from "../lib/datasets/load_task_dataset.ts";
 import { datasetStem } from "../lib/datasets/read_rows.ts";
-import type { Provider } from "../lib/providers/types.ts";
-import { providerFromFlags } from "./cai_resolve.ts";
+import { modelsFromFlags } from "./_bench_models.ts";
 
 /** Help text of `deno task bench pool`. */
 export const POOL_HELP = `usage: deno task bench pool [options]
@@ -198,25 +197,7 @@ export async function poolMain(args: string[], signal: AbortSignal): Promise<num
     const constitution = await constitutionFromFlags(values);
     const replay = values.replay === true;
     const simulated = providerSpec === "sim";
-    let provider: Provider;
-    let judgeProvider: Provider | undefined;
-    if (simulated) {
-      const sim = simulatedModels(dataset, {
-        repair: numberFlag(values, "sim-repair", 0.6, 0, 1),
-        falseAccept: numberFlag(values, "sim-false-accept", 0.3, 0, 1),
-        falseReject: numberFlag(values, "sim-false-reject", 0.2, 0, 1),
-        judgeFalseAccept: numberFlag(values, "judge-false-accept", 0.05, 0, 1),
-        judgeFalseReject: numberFlag(values, "judge-false-reject", 0.05, 0, 1),
-      });
-      [provider, judgeProvider] = [sim.student, sim.judge];
-    } else {
-      provider = await providerFromFlags(providerSpec, values.model as string | undefined, replay);
-      const judgeSpec = values["judge-provider"] as string | undefined;
-      if (judgeSpec === "sim") throw new UsageError("a simulated critic needs --provider sim");
-      if (judgeSpec) {
-        judgeProvider = await providerFromFlags(judgeSpec, values["judge-model"] as string, replay);
-      }
-    }
+    const { provider, judgeProvider } = await modelsFromFlags(values, dataset, providerSpec);
     const scoreTests = scoreTestsFlag(values);
     if (scoreTests === "all" && dataset.kind !== "code") {
       throw new UsageError(`--score-tests all needs a code dataset (got ${dataset.kind})`);
