@@ -14,15 +14,20 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `deno run -A scripts/bench.ts ...args` in the repository root. */
-export async function runBench(args: readonly string[]): Promise<CliRun> {
-  const out = await new Deno.Command(Deno.execPath(), {
+/** Starts `deno run -A scripts/bench.ts ...args` in the repository root (to kill it mid-run). */
+export function spawnBench(args: readonly string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "scripts/bench.ts", ...args],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
-  }).output();
+  }).spawn();
+}
+
+/** Runs `deno run -A scripts/bench.ts ...args` in the repository root. */
+export async function runBench(args: readonly string[]): Promise<CliRun> {
+  const out = await spawnBench(args).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }

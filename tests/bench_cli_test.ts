@@ -8,8 +8,8 @@ import { BenchSummarySchema } from "../lib/bench/summary.ts";
 import { ItemResultSchema, resultKey } from "../lib/bench/records.ts";
 import { parseJsonl } from "../lib/util/jsonl.ts";
 import { TraceSchema } from "../lib/schemas/trace.ts";
+import { runBench as run, spawnBench as bench } from "./bench_cli_runner.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
 const BASE = [
   "--limit",
   "3",
@@ -22,22 +22,6 @@ const BASE = [
   "--ui",
   "json",
 ];
-
-function bench(args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "scripts/bench.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-}
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await bench(args).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 async function summaryOf(dir: string): Promise<unknown> {
   const s = BenchSummarySchema.parse(JSON.parse(await Deno.readTextFile(`${dir}/summary.json`)));

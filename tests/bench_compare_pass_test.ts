@@ -52,26 +52,18 @@ Deno.test("comparePasses: pass rates over paired units, flips both ways, exact M
   assert.equal(same.mcnemar.p, 1);
 });
 
+/** A small simulated bench run with the given repair probability. */
+const simRun = (repair: string, out: string) =>
+  runBench([
+    ...["--provider", "sim", "--arms", "baseline,tests", "--limit", "8", "--sim-repair", repair],
+    ...["--resamples", "99", "--ui", "plain", "--out", out],
+  ]);
+
 Deno.test("bench compare --metric pass prints pass@1, Δ with CI, McNemar p and flips; --ui works; a bad metric exits 2", async () => {
   const dir = await Deno.makeTempDir();
   try {
     for (const [name, repair] of [["weak", "0.1"], ["strong", "0.95"]]) {
-      const run = await runBench([
-        "--provider",
-        "sim",
-        "--arms",
-        "baseline,tests",
-        "--limit",
-        "8",
-        "--sim-repair",
-        repair,
-        "--resamples",
-        "99",
-        "--ui",
-        "plain",
-        "--out",
-        `${dir}/${name}`,
-      ]);
+      const run = await simRun(repair, `${dir}/${name}`);
       assert.equal(run.code, 0, run.stderr);
     }
     const pass = await runBench([
@@ -93,18 +85,7 @@ Deno.test("bench compare --metric pass prints pass@1, Δ with CI, McNemar p and 
     // The simulated behaviour is part of the run's identity: named in the comparison, and a run
     // with other settings refuses to resume into the directory of the first.
     assert.match(pass.stdout, /roles: .*"sim\{repair=0\.1\}".* → .*"sim\{repair=0\.95\}"/);
-    const mixed = await runBench([
-      "--provider",
-      "sim",
-      "--arms",
-      "baseline,tests",
-      "--limit",
-      "8",
-      "--sim-repair",
-      "0.95",
-      "--out",
-      `${dir}/weak`,
-    ]);
+    const mixed = await simRun("0.95", `${dir}/weak`);
     assert.notEqual(mixed.code, 0);
     assert.match(mixed.stderr, /holds a different run/);
     const json = JSON.parse(await Deno.readTextFile(`${dir}/cmp/compare.json`));
