@@ -15,6 +15,7 @@ import { assembleProgram } from "../lib/sandbox/assemble_program.ts";
 import { codingJob } from "../lib/sandbox/coding_job.ts";
 import type { SandboxJob } from "../lib/sandbox/sandbox_job.ts";
 import { pythonSupport } from "../lib/sandbox/_python.ts";
+import { forEachConcurrently } from "../lib/util/for_each_concurrently.ts";
 
 const EXAMPLE = fileURLToPath(new URL("../tests/testdata/humaneval_example/", import.meta.url));
 
@@ -60,46 +61,43 @@ export async function pythonBenchJobs(rounds: number): Promise<PythonBenchJobs> 
 }
 
 /**
- * The anchor: each candidate written as a pytest module and run by `python -m pytest`, two at a
- * time, with no sandbox at all.
+ * The anchor: each candidate written as a pytest module and run by `python -m pytest`,
+ * `concurrency` at a time, with no sandbox at all.
  *
  * @param jobs Python jobs.
+ * @param concurrency Runs at once (the bench's `--concurrency`).
  * @returns Wall time and how many passed.
  *
  * @example
  * ```ts ignore
- * const { seconds } = await pytestPerCandidate((await pythonBenchJobs(1)).jobs);
+ * const { seconds } = await pytestPerCandidate((await pythonBenchJobs(1)).jobs, 2);
  * ```
  */
 export async function pytestPerCandidate(
   jobs: SandboxJob[],
+  concurrency: number,
 ): Promise<{ seconds: number; passed: number }> {
   const python = (await pythonSupport("python3")).executable;
   const root = await Deno.makeTempDir({ prefix: "ac-pytest-anchor-" });
   let passed = 0;
-  let next = 0;
   const t0 = performance.now();
-  await Promise.all([0, 1].map(async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      const job = jobs[i];
-      const dir = join(root, String(i));
-      await Deno.mkdir(dir);
-      const tests = job.tests.map((t, k) =>
-        `def test_${k}():\n${t.code.split("\n").map((l) => `    ${l}`).join("\n")}\n`
-      );
-      await Deno.writeTextFile(
-        join(dir, "test_candidate.py"),
-        [job.program, job.setup ?? "", ...tests].join("\n\n"),
-      );
-      const out = await new Deno.Command(python, {
-        args: ["-m", "pytest", "-q", "-p", "no:cacheprovider", dir],
-        stdout: "null",
-        stderr: "null",
-      }).output();
-      if (out.code === 0) passed++;
-    }
-  }));
+  await forEachConcurrently(jobs.map((job, i) => ({ job, i })), concurrency, async ({ job, i }) => {
+    const dir = join(root, String(i));
+    await Deno.mkdir(dir);
+    const tests = job.tests.map((t, k) =>
+      `def test_${k}():\n${t.code.split("\n").map((l) => `    ${l}`).join("\n")}\n`
+    );
+    await Deno.writeTextFile(
+      join(dir, "test_candidate.py"),
+      [job.program, job.setup ?? "", ...tests].join("\n\n"),
+    );
+    const out = await new Deno.Command(python, {
+      args: ["-m", "pytest", "-q", "-p", "no:cacheprovider", dir],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    if (out.code === 0) passed++;
+  });
   const seconds = (performance.now() - t0) / 1000;
   await Deno.remove(root, { recursive: true });
   return { seconds, passed };

@@ -145,7 +145,7 @@ const verdicts = await runTestsBatch(python.jobs, { isolation, concurrency });
 const agree = verdicts.filter((r, i) => (r.status === "passed") === python.expected[i]).length;
 console.log(`python_verdicts_match_labels: ${agree}/${python.jobs.length}`);
 const sample = python.jobs.slice(0, Number(values["pytest-sample"]));
-const anchor = await pytestPerCandidate(sample);
+const anchor = await pytestPerCandidate(sample, concurrency);
 console.log(
   `anchor_python_pytest_unsandboxed: ${(sample.length / anchor.seconds).toFixed(2)} candidates/s (${
     (anchor.seconds / sample.length).toFixed(2)
